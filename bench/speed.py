@@ -1,0 +1,128 @@
+"""Benchmark: the full training step and batch-1 `predict_action`, ours against a diffusers-driven baseline, in one run.
+
+Ours: windows sampled by index arithmetic in the buffer (on the training device), precomputed schedule tables, the
+`DiffusionPolicy` loss and sampler. Baseline: the same network, optimizer and normalizers, but windows built one sample at a
+time by a `Dataset.__getitem__` and collated by a `DataLoader` (see bench/buffer.py), noise added by diffusers'
+`DDPMScheduler.add_noise`, and inference driven by diffusers' `DDIMScheduler` / `DDPMScheduler` step loops. Every speed-up is
+reported as a ratio measured in the same process. Prints one JSON object.
+
+    python bench/speed.py                      # default quick-start network (MLP, hidden 256) on the CPU
+    python bench/speed.py --denoiser unet --hidden-dim 64 --seconds 3
+    python bench/speed.py --compile            # also time torch.compile'd inference
+"""
+from __future__ import annotations
+import argparse, importlib.util, json, statistics, time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from diffusion_policy_nb.buffer import ReplayBuffer, Normalizer
+from diffusion_policy_nb.policy import DiffusionPolicy
+
+_spec = importlib.util.spec_from_file_location("bench_buffer", Path(__file__).with_name("buffer.py"))
+_bb = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(_bb)
+WindowDataset = _bb.WindowDataset
+
+
+def timeit(fn, seconds: float, sync=lambda: None, min_reps: int = 5) -> float:
+    "Median seconds per call of `fn` over repeats filling about `seconds` (after warm-up)."
+    for _ in range(3): fn()
+    sync(); times, t_end = [], time.perf_counter() + seconds
+    while time.perf_counter() < t_end or len(times) < min_reps:
+        t0 = time.perf_counter(); fn(); sync(); times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--denoiser", default="mlp", choices=("mlp", "unet"))
+    ap.add_argument("--hidden-dim", type=int, default=256)
+    ap.add_argument("--obs-dim", type=int, default=3); ap.add_argument("--action-dim", type=int, default=1)
+    ap.add_argument("--obs-horizon", type=int, default=2); ap.add_argument("--action-horizon", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=256); ap.add_argument("--T", type=int, default=50)
+    ap.add_argument("--transitions", type=int, default=50_000)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--device", default="cpu"); ap.add_argument("--compile", action="store_true")
+    args = ap.parse_args(argv)
+    from diffusers import DDIMScheduler, DDPMScheduler
+    dev = torch.device(args.device)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    Do, Da, To, Tp, B, T = args.obs_dim, args.action_dim, args.obs_horizon, args.action_horizon, args.batch, args.T
+
+    rng = np.random.default_rng(0)
+    obs = rng.uniform(-1, 1, (args.transitions, Do)).astype(np.float32)
+    act = rng.uniform(-2, 2, (args.transitions, Da)).astype(np.float32)
+    ends = np.arange(200, args.transitions + 1, 200)
+    buf = ReplayBuffer(args.transitions, Do, Da, device=dev).extend(obs, act, ends)
+    torch.manual_seed(0)
+    pol = DiffusionPolicy(Do, Da, obs_horizon=To, action_horizon=Tp, n_action_steps=Tp, denoiser=args.denoiser,
+                          hidden_dim=args.hidden_dim, n_diffusion_steps=T, device=dev)
+    pol.set_normalizers(Normalizer.fit(torch.as_tensor(obs)), Normalizer.fit(torch.as_tensor(act)))
+    model = pol.model
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    res = dict(device=str(dev), torch_threads=torch.get_num_threads(), denoiser=args.denoiser, hidden_dim=args.hidden_dim,
+               params=sum(p.numel() for p in model.parameters()), batch=B, T=T, To=To, Tp=Tp, Do=Do, Da=Da)
+
+    # ---- training step: ours ------------------------------------------------------------------------------------
+    g = torch.Generator(device=dev); g.manual_seed(0)
+    def step_ours():
+        batch = buf.sample(B, To, Tp, generator=g)
+        loss = pol.compute_loss(batch, g)
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+
+    # ---- training step: baseline (per-sample DataLoader + diffusers add_noise) ---------------------------------
+    ds = WindowDataset(obs, act, ends, To, Tp)
+    loader = torch.utils.data.DataLoader(ds, batch_size=B, num_workers=0, sampler=torch.utils.data.RandomSampler(
+        ds, replacement=True, num_samples=10**9, generator=torch.Generator().manual_seed(0)))
+    it = iter(loader)
+    dsched = DDPMScheduler(num_train_timesteps=T, beta_schedule="squaredcos_cap_v2", clip_sample=True)
+    def step_base():
+        b = {k: v.to(dev) for k, v in next(it).items()}
+        o = pol.obs_normalizer.normalize(b["obs"]); x0 = pol.action_normalizer.normalize(b["action"])
+        noise = torch.randn_like(x0); t = torch.randint(0, T, (B,), device=dev)
+        xt = dsched.add_noise(x0, noise, t)
+        pred = model(xt, t, o)
+        m = b["action_mask"].float()[..., None]
+        loss = ((pred - noise).square() * m).sum() / (m.sum() * Da)
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+
+    res["train_step_ms_ours"] = 1e3 * timeit(step_ours, args.seconds, sync)
+    res["train_step_ms_baseline"] = 1e3 * timeit(step_base, args.seconds, sync)
+    res["train_samples_per_s_ours"] = B / res["train_step_ms_ours"] * 1e3
+    res["train_samples_per_s_baseline"] = B / res["train_step_ms_baseline"] * 1e3
+    res["train_speedup"] = res["train_step_ms_baseline"] / res["train_step_ms_ours"]
+
+    # ---- inference at batch 1: predict_action --------------------------------------------------------------------
+    model.eval()
+    hist = torch.as_tensor(obs[:To]).to(dev)
+    def diffusers_predict(sched, n):
+        sched.set_timesteps(n)
+        with torch.inference_mode():
+            o = pol.obs_normalizer.normalize(hist)[None]
+            x = torch.randn(1, Tp, Da, device=dev)
+            for t in sched.timesteps:
+                x = sched.step(model(x, t.to(dev).expand(1), o), t, x).prev_sample
+            return pol.action_normalizer.unnormalize(x.clamp(-1, 1))[0, :Tp]
+    ddim = DDIMScheduler(num_train_timesteps=T, beta_schedule="squaredcos_cap_v2", clip_sample=True, set_alpha_to_one=True,
+                         timestep_spacing="trailing")
+    ddpm = DDPMScheduler(num_train_timesteps=T, beta_schedule="squaredcos_cap_v2", clip_sample=True)
+    for name, sampler, n, base in (("ddim10", "ddim", 10, ddim), ("ddim5", "ddim", 5, ddim), (f"ddpm{T}", "ddpm", T, ddpm)):
+        pol.scheduler.set_timesteps(n, sampler)
+        res[f"predict_ms_{name}_ours"] = 1e3 * timeit(lambda: pol.predict_action(hist), args.seconds, sync)
+        res[f"predict_ms_{name}_diffusers"] = 1e3 * timeit(lambda: diffusers_predict(base, n), args.seconds, sync)
+        res[f"predict_speedup_{name}"] = res[f"predict_ms_{name}_diffusers"] / res[f"predict_ms_{name}_ours"]
+    if args.compile:
+        pol.scheduler.set_timesteps(10, "ddim")
+        eager = pol.predict_action(hist, generator=torch.Generator(device=dev).manual_seed(0))
+        pol.model = torch.compile(model, dynamic=False)
+        comp = pol.predict_action(hist, generator=torch.Generator(device=dev).manual_seed(0))
+        res["compiled_max_abs_diff"] = float((eager - comp).abs().max())
+        res["predict_ms_ddim10_ours_compiled"] = 1e3 * timeit(lambda: pol.predict_action(hist), args.seconds, sync)
+        pol.model = model
+    print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in res.items()}, indent=1))
+    return res
+
+
+if __name__ == "__main__":
+    main()
