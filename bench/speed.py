@@ -1,24 +1,25 @@
 """Benchmark: the full training step and batch-1 `predict_action`, ours against a diffusers-driven baseline, in one run.
 
-Ours: windows sampled by index arithmetic in the buffer (on the training device), precomputed schedule tables, the
-`DiffusionPolicy` loss and sampler. Baseline: the same network, optimizer and normalizers, but windows built one sample at a
-time by a `Dataset.__getitem__` and collated by a `DataLoader` (see bench/buffer.py), noise added by diffusers'
-`DDPMScheduler.add_noise`, and inference driven by diffusers' `DDIMScheduler` / `DDPMScheduler` step loops. Every speed-up is
-reported as a ratio measured in the same process. Prints one JSON object.
+Ours: `Trainer._update`, the step the library runs (windows sampled by index arithmetic in the buffer on the training device,
+precomputed schedule tables, the time-embedding table, the masked loss, backward, gradient clipping, fused AdamW, EMA), and
+`DiffusionPolicy.predict_action` (the conditioned fast plan; `--compile` also times the compiled loop). Baseline: the same
+network, normalizers and loss, with windows built one sample at a time by a `Dataset.__getitem__` and collated by a
+`DataLoader` (see bench/buffer.py), noise added by diffusers' `DDPMScheduler.add_noise`, gradient clipping, torch's default
+AdamW and diffusers' `EMAModel`; inference driven by diffusers' `DDIMScheduler` / `DDPMScheduler` step loops. Every speed-up
+is a ratio measured in the same process; `*_without_<switch>` times ours with one config switch off. Prints one JSON object.
 
     python bench/speed.py                      # default quick-start network (MLP, hidden 256) on the CPU
     python bench/speed.py --denoiser unet --hidden-dim 64 --seconds 3
-    python bench/speed.py --compile            # also time torch.compile'd inference
+    python bench/speed.py --compile            # also time the torch.compile'd sampling loop
 """
 from __future__ import annotations
-import argparse, importlib.util, json, statistics, time
+import argparse, copy, importlib.util, json, statistics, time
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from diffusion_policy_nb.buffer import ReplayBuffer, Normalizer
-from diffusion_policy_nb.policy import DiffusionPolicy
+from diffusion_policy_nb.trainer import Trainer
 
 _spec = importlib.util.spec_from_file_location("bench_buffer", Path(__file__).with_name("buffer.py"))
 _bb = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(_bb)
@@ -38,40 +39,48 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--denoiser", default="mlp", choices=("mlp", "unet"))
     ap.add_argument("--hidden-dim", type=int, default=256)
-    ap.add_argument("--obs-dim", type=int, default=3); ap.add_argument("--action-dim", type=int, default=1)
     ap.add_argument("--obs-horizon", type=int, default=2); ap.add_argument("--action-horizon", type=int, default=8)
     ap.add_argument("--batch", type=int, default=256); ap.add_argument("--T", type=int, default=50)
     ap.add_argument("--transitions", type=int, default=50_000)
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--device", default="cpu"); ap.add_argument("--compile", action="store_true")
+    ap.add_argument("--no-ablation", action="store_true", help="skip the runs with one optimisation switched off")
     args = ap.parse_args(argv)
     from diffusers import DDIMScheduler, DDPMScheduler
+    from diffusers.training_utils import EMAModel
     dev = torch.device(args.device)
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
-    Do, Da, To, Tp, B, T = args.obs_dim, args.action_dim, args.obs_horizon, args.action_horizon, args.batch, args.T
+    To, Tp, B, T = args.obs_horizon, args.action_horizon, args.batch, args.T
+    Do, Da = 3, 1                                                       # Pendulum-v1's sizes (the Trainer needs an env)
 
     rng = np.random.default_rng(0)
     obs = rng.uniform(-1, 1, (args.transitions, Do)).astype(np.float32)
     act = rng.uniform(-2, 2, (args.transitions, Da)).astype(np.float32)
     ends = np.arange(200, args.transitions + 1, 200)
-    buf = ReplayBuffer(args.transitions, Do, Da, device=dev).extend(obs, act, ends)
-    torch.manual_seed(0)
-    pol = DiffusionPolicy(Do, Da, obs_horizon=To, action_horizon=Tp, n_action_steps=Tp, denoiser=args.denoiser,
-                          hidden_dim=args.hidden_dim, n_diffusion_steps=T, device=dev)
-    pol.set_normalizers(Normalizer.fit(torch.as_tensor(obs)), Normalizer.fit(torch.as_tensor(act)))
-    model = pol.model
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+
+    def make_trainer(**over):
+        "A Trainer whose buffer holds the benchmark data; its `_update` is the full training step the library runs."
+        tr = Trainer("diffusion", "Pendulum-v1", seed=0, config=dict(
+            denoiser=args.denoiser, hidden_dim=args.hidden_dim, batch_size=B, n_diffusion_steps=T, obs_horizon=To,
+            action_horizon=Tp, n_action_steps=Tp, lr_warmup=0, log_every=10**9, sample_temperature=1.0,
+            device=args.device, **over))
+        tr.buffer.extend(obs, act, ends)
+        tr._call = dict(start_update=0, target_updates=10**9, target_env_steps=0)
+        return tr
+
+    tr = make_trainer()
+    pol, model = tr.policy, tr.model
     res = dict(device=str(dev), torch_threads=torch.get_num_threads(), denoiser=args.denoiser, hidden_dim=args.hidden_dim,
                params=sum(p.numel() for p in model.parameters()), batch=B, T=T, To=To, Tp=Tp, Do=Do, Da=Da)
 
-    # ---- training step: ours ------------------------------------------------------------------------------------
-    g = torch.Generator(device=dev); g.manual_seed(0)
-    def step_ours():
-        batch = buf.sample(B, To, Tp, generator=g)
-        loss = pol.compute_loss(batch, g)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+    # ---- the full training step: ours is Trainer._update (sample, loss, backward, clip, AdamW, EMA) -------------------
+    tr._update()                                                        # fits the normalisers
+    res["train_step_ms_ours"] = 1e3 * timeit(tr._update, args.seconds, sync)
 
-    # ---- training step: baseline (per-sample DataLoader + diffusers add_noise) ---------------------------------
+    # ---- baseline: per-sample DataLoader + diffusers add_noise, torch's default AdamW, diffusers' EMAModel -------------
+    base_model = copy.deepcopy(model)
+    opt = torch.optim.AdamW(base_model.parameters(), lr=1e-4, weight_decay=1e-6)
+    ema = EMAModel(base_model.parameters(), decay=0.999)
     ds = WindowDataset(obs, act, ends, To, Tp)
     loader = torch.utils.data.DataLoader(ds, batch_size=B, num_workers=0, sampler=torch.utils.data.RandomSampler(
         ds, replacement=True, num_samples=10**9, generator=torch.Generator().manual_seed(0)))
@@ -82,16 +91,20 @@ def main(argv=None):
         o = pol.obs_normalizer.normalize(b["obs"]); x0 = pol.action_normalizer.normalize(b["action"])
         noise = torch.randn_like(x0); t = torch.randint(0, T, (B,), device=dev)
         xt = dsched.add_noise(x0, noise, t)
-        pred = model(xt, t, o)
+        pred = base_model(xt, t, o)
         m = b["action_mask"].float()[..., None]
         loss = ((pred - noise).square() * m).sum() / (m.sum() * Da)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-
-    res["train_step_ms_ours"] = 1e3 * timeit(step_ours, args.seconds, sync)
+        opt.zero_grad(set_to_none=True); loss.backward()
+        torch.nn.utils.clip_grad_norm_(base_model.parameters(), 1.0)
+        opt.step(); ema.step(base_model.parameters())
     res["train_step_ms_baseline"] = 1e3 * timeit(step_base, args.seconds, sync)
     res["train_samples_per_s_ours"] = B / res["train_step_ms_ours"] * 1e3
     res["train_samples_per_s_baseline"] = B / res["train_step_ms_baseline"] * 1e3
     res["train_speedup"] = res["train_step_ms_baseline"] / res["train_step_ms_ours"]
+    if not args.no_ablation:                                            # each optimisation switched off, one at a time
+        for key in ("fused_optimizer", "time_table"):
+            t2 = make_trainer(**{key: False}); t2._update()
+            res[f"train_step_ms_ours_without_{key}"] = 1e3 * timeit(t2._update, args.seconds, sync)
 
     # ---- inference at batch 1: predict_action --------------------------------------------------------------------
     model.eval()
@@ -112,14 +125,20 @@ def main(argv=None):
         res[f"predict_ms_{name}_ours"] = 1e3 * timeit(lambda: pol.predict_action(hist), args.seconds, sync)
         res[f"predict_ms_{name}_diffusers"] = 1e3 * timeit(lambda: diffusers_predict(base, n), args.seconds, sync)
         res[f"predict_speedup_{name}"] = res[f"predict_ms_{name}_diffusers"] / res[f"predict_ms_{name}_ours"]
-    if args.compile:
-        pol.scheduler.set_timesteps(10, "ddim")
-        eager = pol.predict_action(hist, generator=torch.Generator(device=dev).manual_seed(0))
-        pol.model = torch.compile(model, dynamic=False)
-        comp = pol.predict_action(hist, generator=torch.Generator(device=dev).manual_seed(0))
+    pol.scheduler.set_timesteps(10, "ddim")
+    if not args.no_ablation and args.denoiser == "mlp":
+        pol.fast_plan = False
+        res["predict_ms_ddim10_ours_without_fast_plan"] = 1e3 * timeit(lambda: pol.predict_action(hist), args.seconds, sync)
+        pol.fast_plan = True
+    if args.compile and args.denoiser == "mlp":
+        g = lambda: torch.Generator(device=dev).manual_seed(0)
+        eager = pol.predict_action(hist, generator=g())
+        t0 = time.perf_counter(); pol.compile_plan(); comp = pol.predict_action(hist, generator=g())
+        res["compile_seconds"] = time.perf_counter() - t0
         res["compiled_max_abs_diff"] = float((eager - comp).abs().max())
         res["predict_ms_ddim10_ours_compiled"] = 1e3 * timeit(lambda: pol.predict_action(hist), args.seconds, sync)
-        pol.model = model
+        res["predict_speedup_ddim10_compiled"] = res["predict_ms_ddim10_diffusers"] / res["predict_ms_ddim10_ours_compiled"]
+        pol.compile_plan(False)
     print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in res.items()}, indent=1))
     return res
 
