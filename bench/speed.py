@@ -98,11 +98,26 @@ def main(argv=None):
         torch.nn.utils.clip_grad_norm_(base_model.parameters(), 1.0)
         opt.step(); ema.step(base_model.parameters())
     res["train_step_ms_baseline"] = 1e3 * timeit(step_base, args.seconds, sync)
+    # the network alone (forward + backward on a fixed batch): the cost both pipelines share, and its FLOP rate
+    from torch.utils.flop_counter import FlopCounterMode
+    fixed = tr.buffer.sample(B, To, Tp, generator=tr.gen)
+    def net_fwd_bwd():
+        tr.opt.zero_grad(set_to_none=tr._flat is None); pol.compute_loss(fixed, tr.gen, model=model).backward()
+    with FlopCounterMode(display=False) as fc: net_fwd_bwd()
+    res["network_fwd_bwd_ms"] = 1e3 * timeit(net_fwd_bwd, args.seconds, sync)
+    res["network_gflop_per_step"] = fc.get_total_flops() / 1e9
+    res["network_gflops_per_s"] = res["network_gflop_per_step"] / res["network_fwd_bwd_ms"] * 1e3
+    res["train_gflops_per_s_ours"] = res["network_gflop_per_step"] / res["train_step_ms_ours"] * 1e3
+    big = torch.randn(2048, 2048, device=dev)                         # what this device's fp32 matmul achieves at a large size
+    res["matmul2048_gflops_per_s"] = 2 * 2048**3 / timeit(lambda: big @ big, min(args.seconds, 1.0), sync) / 1e9
+    res["train_fraction_of_matmul_peak"] = res["train_gflops_per_s_ours"] / res["matmul2048_gflops_per_s"]
+    res["overhead_ms_ours"] = res["train_step_ms_ours"] - res["network_fwd_bwd_ms"]
+    res["overhead_ms_baseline"] = res["train_step_ms_baseline"] - res["network_fwd_bwd_ms"]
     res["train_samples_per_s_ours"] = B / res["train_step_ms_ours"] * 1e3
     res["train_samples_per_s_baseline"] = B / res["train_step_ms_baseline"] * 1e3
     res["train_speedup"] = res["train_step_ms_baseline"] / res["train_step_ms_ours"]
     if not args.no_ablation:                                            # each optimisation switched off, one at a time
-        for key in ("fused_optimizer", "time_table"):
+        for key in ("flat_params", "fused_optimizer", "time_table"):
             t2 = make_trainer(**{key: False}); t2._update()
             res[f"train_step_ms_ours_without_{key}"] = 1e3 * timeit(t2._update, args.seconds, sync)
 
