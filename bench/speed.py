@@ -79,6 +79,8 @@ def main(argv=None):
 
     # ---- baseline: per-sample DataLoader + diffusers add_noise, torch's default AdamW, diffusers' EMAModel -------------
     base_model = copy.deepcopy(model)
+    for m in base_model.modules():                                      # the baseline runs the time MLP per window
+        if hasattr(m, "n_timesteps"): m.n_timesteps = None
     opt = torch.optim.AdamW(base_model.parameters(), lr=1e-4, weight_decay=1e-6)
     ema = EMAModel(base_model.parameters(), decay=0.999)
     ds = WindowDataset(obs, act, ends, To, Tp)
