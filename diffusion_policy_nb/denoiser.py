@@ -97,6 +97,7 @@ class MLPDenoiser(nn.Module):
         self.inp = nn.Linear(action_horizon * action_dim + obs_horizon * obs_dim, H)
         self.blocks = nn.Sequential(*[ResidualMLPBlock(H, act) for _ in range(n_blocks)])
         self.head = nn.Sequential(nn.LayerNorm(H), _act(act), nn.Linear(H, action_horizon * action_dim))
+        self._act_fn = _ACT_FN[type(self.head[1])]                          # the same activation, as a function (for `denoise`)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, obs: torch.Tensor) -> torch.Tensor:
         if x.shape[1:] != self.x_shape or obs.shape[1:] != self.obs_shape:
@@ -122,7 +123,7 @@ class MLPDenoiser(nn.Module):
         # Functional calls on the modules' own parameters: the same arithmetic as calling the modules, without
         # nn.Module.__call__ and attribute look-ups (at batch 1 on a CPU they cost about as much as the arithmetic).
         w = self.denoise_weights() if w is None else w
-        act, shape, eps = _ACT_FN[type(self.head[1])], self.head[0].normalized_shape, self.head[0].eps
+        act, shape, eps = self._act_fn, self.head[0].normalized_shape, self.head[0].eps
         h = torch.addmm(c, x.flatten(1), w[0])                                                     # (B, H)
         for i in range(1, 1 + 6 * len(self.blocks), 6):
             h = h + F.linear(act(F.linear(F.layer_norm(h, shape, w[i], w[i + 1], eps), w[i + 2], w[i + 3])), w[i + 4], w[i + 5])

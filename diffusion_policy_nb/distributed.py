@@ -19,7 +19,7 @@ from .core import get_device
 
 # %% auto #0
 __all__ = ['TORCHRUN_VARS', 'DistInfo', 'torchrun_env', 'rank_device', 'abandon', 'init_distributed', 'all_reduce_mean_',
-           'broadcast_array', 'barrier', 'wrap_ddp', 'torchrun_command']
+           'broadcast_array', 'wrap_ddp', 'torchrun_command']
 
 # %% ../nbs/05a_distributed.ipynb #68abb203
 TORCHRUN_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
@@ -142,10 +142,6 @@ def broadcast_array(x: Optional[np.ndarray], size: int, info: DistInfo, device: 
     t = (torch.as_tensor(np.asarray(x, dtype=np.float64)) if info.is_main else torch.empty(size, dtype=torch.float64))
     _collective(info, "broadcast", lambda: dist.broadcast(t, src=0, group=_groups.get("cpu")))   # on the CPU (gloo), even under NCCL
     return t.numpy()
-
-def barrier(info: DistInfo):
-    "Wait until every rank gets here."
-    if info.enabled: _collective(info, "barrier", lambda: dist.barrier())
 
 def wrap_ddp(model: nn.Module, info: DistInfo, device: torch.device) -> nn.Module:
     "`model` wrapped in `DistributedDataParallel` for a multi-rank job (unchanged on a single process)."

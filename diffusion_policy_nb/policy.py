@@ -179,6 +179,7 @@ class DiffusionPolicy(ChunkPolicy):
         self.sample_temperature = float(sample_temperature)
         self._sched_args = dict(sched_args, n_inference_steps=n_inference_steps, sampler=sampler, eta=eta)
         self.time_table, self.fast_plan = bool(time_table), bool(fast_plan)
+        self._compiled_plan = None                                           # set by compile_plan()
         super().__init__(obs_dim, action_dim, **kwargs)
         for m in self.model.modules():                                       # the time-embedding table (02_denoiser)
             if isinstance(m, TimestepEmbedding): m.n_timesteps = self.scheduler.T if self.time_table else None
@@ -214,7 +215,7 @@ class DiffusionPolicy(ChunkPolicy):
         elif self.sample_temperature == 0.0: x_T = torch.zeros(shape, device=obs_n.device)
         else: x_T = self.sample_temperature * torch.randn(shape, generator=generator, device=obs_n.device)
         if self.fast_plan and all(hasattr(type(model), a) for a in ("condition", "denoise", "denoise_weights")):
-            plan = getattr(self, "_compiled_plan", None) or self._plan_conditioned
+            plan = self._compiled_plan or self._plan_conditioned
             return plan(model, obs_n, shape, x_T, generator)
         return self.scheduler.sample(lambda x, t: model(x, t, obs_n), shape, generator=generator, x_T=x_T)
 

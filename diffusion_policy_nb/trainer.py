@@ -139,15 +139,6 @@ def validate(self: Config) -> Config:
 Config.from_dict, Config.validate = from_dict, validate
 
 # %% ../nbs/06_trainer.ipynb #663007ac
-def _ema_avg_fn(decay: float):
-    "EMA with warm-up: decay_n = min(decay, (1 + n) / (10 + n)) after n averages, so short runs are not stuck at the initial weights."
-    @torch.no_grad()
-    def fn(ema_params, params, num_averaged):
-        n = int(num_averaged)
-        d = min(decay, (1 + n) / (10 + n))
-        torch._foreach_lerp_(ema_params, params, 1 - d)
-    return fn
-
 def _decay_groups(model: nn.Module) -> list:
     "[parameters with weight decay (matrices and kernels), parameters without (biases, norms)], in a fixed order."
     decay, no_decay = [], []
@@ -252,14 +243,17 @@ class Trainer:
         self._flat = [flatten_params_(g) for g in groups] if flat else None   # the optimizer then sees 2 tensors, not 20
         net = wrap_ddp(self.model, self.dist, self.device)                # DistributedDataParallel under torchrun
         self.train_model = torch.compile(net) if c.compile else net
-        self.ema = (torch.optim.swa_utils.AveragedModel(self.model, multi_avg_fn=_ema_avg_fn(c.ema_decay), use_buffers=True)
+        trained = self._flat if flat else groups                              # what AdamW, clipping and the EMA read, per group
+        self.ema = (torch.optim.swa_utils.AveragedModel(self.model, use_buffers=True)   # holds the weights; `_ema_update` averages
                     if c.ema_decay > 0 else None)
-        self._ema_flat = ([flatten_params_(g, grads=False) for g in _decay_groups(self.ema.module)]
-                          if flat and self.ema is not None else None)
         self._ema_n = 0                                                        # EMA averages so far (mirrors ema.n_averaged)
-        opt_params = self._flat if flat else groups
-        self.opt = torch.optim.AdamW([dict(params=opt_params[0], weight_decay=c.weight_decay), dict(params=opt_params[1], weight_decay=0.0)],
+        if self.ema is not None:                                               # (EMA tensors, trained tensors), paired once
+            ema_groups = _decay_groups(self.ema.module)
+            if flat: ema_groups = [flatten_params_(g, grads=False) for g in ema_groups]
+            self._ema_pairs = ([t for g in ema_groups for t in g], [t for g in trained for t in g])
+        self.opt = torch.optim.AdamW([dict(params=trained[0], weight_decay=c.weight_decay), dict(params=trained[1], weight_decay=0.0)],
                                      lr=c.learning_rate, betas=(0.9, 0.999), fused=c.fused_optimizer)
+        self._opt_params = [t for g in trained for t in g]
         self.gen = torch.Generator(device=self.device); self.gen.manual_seed(c.seed)
         self.n_env_steps = self.n_updates = self.n_episodes = 0
         self._credit = 0.0                                   # updates earned but not yet done
@@ -322,13 +316,13 @@ def _log(self: Trainer, rec: dict):
 
 def opt_params(self: Trainer) -> list:
     "The tensors AdamW updates: the 2 flat buffers with `flat_params`, else the network's parameters."
-    return [p for g in self.opt.param_groups for p in g["params"]]
+    return self._opt_params
 
 @torch.no_grad()
 def _ema_update(self: Trainer):
-    "EMA step with warm-up (see `_ema_avg_fn`), counted on the host (no device read per step); with `flat_params` one lerp per flat buffer."
-    if self._ema_flat is None: ema, cur = list(self.ema.module.parameters()), list(self.model.parameters())
-    else: ema, cur = [t for g in self._ema_flat for t in g], [t for g in self._flat for t in g]
+    """EMA with warm-up: decay_n = min(ema_decay, (1 + n) / (10 + n)) after n averages, so short runs are not stuck at the initial
+    weights. n is counted on the host (no device read per step); with `flat_params` it is one lerp per flat buffer."""
+    ema, cur = self._ema_pairs
     n = self._ema_n
     if n == 0: torch._foreach_copy_(ema, cur)
     else: torch._foreach_lerp_(ema, cur, 1 - min(self.cfg.ema_decay, (1 + n) / (10 + n)))
