@@ -11,6 +11,7 @@ is a ratio measured in the same process; `*_without_<switch>` times ours with on
     python bench/speed.py                      # default quick-start network (MLP, hidden 256) on the CPU
     python bench/speed.py --denoiser unet --hidden-dim 64 --seconds 3
     python bench/speed.py --compile            # also time the torch.compile'd sampling loop
+    python bench/speed.py --train-only --denoiser unet --hidden-dim 32   # the training step alone, another network
 """
 from __future__ import annotations
 import argparse, copy, importlib.util, json, statistics, time
@@ -45,6 +46,7 @@ def main(argv=None):
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--device", default="cpu"); ap.add_argument("--compile", action="store_true")
     ap.add_argument("--no-ablation", action="store_true", help="skip the runs with one optimisation switched off")
+    ap.add_argument("--train-only", action="store_true", help="time the training step only (no ablations, no inference)")
     args = ap.parse_args(argv)
     from diffusers import DDIMScheduler, DDPMScheduler
     from diffusers.training_utils import EMAModel
@@ -118,6 +120,7 @@ def main(argv=None):
     res["train_samples_per_s_ours"] = B / res["train_step_ms_ours"] * 1e3
     res["train_samples_per_s_baseline"] = B / res["train_step_ms_baseline"] * 1e3
     res["train_speedup"] = res["train_step_ms_baseline"] / res["train_step_ms_ours"]
+    if args.train_only: return _report(res)
     if not args.no_ablation:                                            # each optimisation switched off, one at a time
         for key in ("flat_params", "fused_optimizer", "time_table"):
             t2 = make_trainer(**{key: False}); t2._update()
@@ -156,6 +159,10 @@ def main(argv=None):
         res["predict_ms_ddim10_ours_compiled"] = 1e3 * timeit(lambda: pol.predict_action(hist), args.seconds, sync)
         res["predict_speedup_ddim10_compiled"] = res["predict_ms_ddim10_diffusers"] / res["predict_ms_ddim10_ours_compiled"]
         pol.compile_plan(False)
+    return _report(res)
+
+
+def _report(res: dict) -> dict:
     print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in res.items()}, indent=1))
     return res
 
