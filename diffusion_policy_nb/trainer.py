@@ -408,8 +408,14 @@ def _progress(self: Trainer, total: int, desc: str):
 
 def _on_episode_end(self: Trainer):
     c = self.cfg
-    if c.run_dir is not None and self.n_updates - self._last_ckpt_update >= c.checkpoint_every:
-        self.save(Path(c.run_dir) / "checkpoint")
+    if c.run_dir is not None and self.n_updates - self._last_ckpt_update >= c.checkpoint_every: self._checkpoint()
+
+def _checkpoint(self: Trainer):
+    """The training loop's periodic checkpoint. Under torchrun every rank reaches it at the same update, so the ranks first
+    replace their loss accumulators by its mean over ranks (what the next log would compute anyway): the checkpoint then holds
+    the global batch's running loss, and a resumed run logs the losses an uninterrupted run logs."""
+    all_reduce_mean_(self._loss_acc, self.dist)
+    self.save(Path(self.cfg.run_dir) / "checkpoint")
 
 def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = None) -> dict:
     "Collect `total_timesteps` expert env steps with interleaved updates (see above), or do `n_updates` on the buffer; return metrics."
@@ -448,7 +454,7 @@ def _run(self: Trainer) -> dict:
         self._update()
         if tgt_e <= e0: bar.update(1)
         if c.run_dir is not None and tgt_e <= e0 and self.n_updates - self._last_ckpt_update >= c.checkpoint_every:
-            self.save(Path(c.run_dir) / "checkpoint")
+            self._checkpoint()
     self._credit = 0.0
     bar.close()
     self._log_loss()
@@ -465,7 +471,7 @@ def _run(self: Trainer) -> dict:
     self._log(dict(kind="summary", **{k: v for k, v in m.items() if k not in ("loss_history", "eval_returns")}))
     return m
 
-Trainer._progress, Trainer._on_episode_end, Trainer.train, Trainer._run = _progress, _on_episode_end, train, _run
+Trainer._progress, Trainer._on_episode_end, Trainer._checkpoint, Trainer.train, Trainer._run = _progress, _on_episode_end, _checkpoint, train, _run
 
 # %% ../nbs/06_trainer.ipynb #17324aa1
 def ema_policy(self: Trainer) -> ChunkPolicy:
