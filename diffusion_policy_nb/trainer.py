@@ -74,7 +74,7 @@ class Config:
     fused_optimizer: bool = True         # AdamW's fused kernel (CPU and CUDA) instead of its for-each implementation
     time_table: bool = True              # run the time MLP on the T timesteps once per batch and gather rows (fewer FLOPs when batch > T)
     fast_plan: bool = True               # acting: the K steps' conditionings in one batched call, then one addmm per step (MLP)
-    flat_params: bool = True             # parameters, gradients and EMA in one buffer per weight-decay group: clipping, AdamW and EMA run as 1-2 kernels, not 20 (single process)
+    flat_params: bool = True             # parameters, gradients and EMA in one buffer per weight-decay group: clipping, AdamW and EMA run over 2 tensors, not one per parameter tensor (single process)
     compile_sampling: bool = False       # torch.compile the whole sampling loop (a CUDA graph on GPU); compiles on the first plan per batch size
     amp: bool = False                    # bf16 autocast on CUDA (ignored on CPU)
     dist_timeout: float = 600.0          # under torchrun: seconds a rank waits for the others in a collective before the job fails
@@ -240,7 +240,7 @@ class Trainer:
         self.model = self.policy.model
         groups = _decay_groups(self.model)                                    # [weight-decayed (matrices), the rest]
         flat = c.flat_params and not self.dist.enabled                       # DDP manages its own gradient buckets
-        self._flat = [flatten_params_(g) for g in groups] if flat else None   # the optimizer then sees 2 tensors, not 20
+        self._flat = [flatten_params_(g) for g in groups] if flat else None   # the optimizer then sees 2 tensors, not 28 (default MLP)
         net = wrap_ddp(self.model, self.dist, self.device)                # DistributedDataParallel under torchrun
         self.train_model = torch.compile(net) if c.compile else net
         trained = self._flat if flat else groups                              # what AdamW, clipping and the EMA read, per group
