@@ -6,11 +6,12 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/trainer.html.md"
 
 # %% ../nbs/06_trainer.ipynb #b22a01e4
 from __future__ import annotations
-import copy, dataclasses, json, math, os, shutil, sys, time
+import copy, dataclasses, json, math, os, shutil, sys, time, warnings
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import Any, Optional, Union
 
+import gymnasium as gym
 import numpy as np
 import torch
 from torch import nn
@@ -19,7 +20,7 @@ from .core import IN_TEST, check_choice, check_positive, closest, get_device, se
 from .schedule import SCHEDULES, SAMPLERS, PREDICTION_TYPES
 from .denoiser import DENOISERS
 from .buffer import ReplayBuffer, Normalizer, load_dataset
-from .experts import make_env, PendulumExpert, rollout
+from .experts import make_env, PendulumExpert, rollout, _episode_limit
 from .policy import (ChunkPolicy, DiffusionPolicy, BCPolicy, POLICY_CLASSES, atomic_write,
                                         load_policy, policy_tensors, normalizer_from_tensors)
 from .distributed import DistInfo, init_distributed, all_reduce_mean_, broadcast_array, wrap_ddp
@@ -112,8 +113,9 @@ def from_dict(cls, d: Optional[dict] = None, **overrides) -> Config:
             raise KeyError(f"Unknown config key {k!r}.{closest(k, valid)} Valid keys: {', '.join(valid)}.")
     types = {f.name: f.type for f in fields(cls)}
     for k, v in d.items(): _check_type(k, v, types[k])
-    cfg = cls(**{k: (float(v) if types[k] == "float" else str(v) if types[k] == "Optional[str]" and v is not None else v)
-                 for k, v in d.items()})
+    as_py = {"int": int, "float": float, "str": str, "bool": bool}                 # numpy scalars -> Python (JSON, seeding)
+    cfg = cls(**{k: (None if v is None else as_py.get(types[k].removeprefix("Optional[").rstrip("]"), lambda x: x)(
+                     os.fspath(v) if isinstance(v, os.PathLike) else v)) for k, v in d.items()})
     cfg.validate(); return cfg
 
 def validate(self: Config) -> Config:
@@ -199,12 +201,16 @@ class Trainer:
         self.env = make_env(env, **self.env_kwargs)                       # validates Box actions / flat Box observations
         self.env_id = env if isinstance(env, str) else getattr(getattr(self.env, "spec", None), "id", None)
         self._env_is_id = isinstance(env, str)
+        self._ep_limit = _episode_limit(self.env, None)      # the env's own TimeLimit, else 1000 steps (as collect/rollout)
         self.obs_dim = int(np.prod(self.env.observation_space.shape))
         self.action_dim = int(np.prod(self.env.action_space.shape))
         if expert is None and self.env_id in PENDULUM_IDS: expert = PendulumExpert()
         if expert is not None and not callable(expert):
             raise TypeError(f"expert must be callable as expert(obs) -> action, got {type(expert).__name__}.")
         self.expert = expert
+        if self.cfg.expert_noise > 0 and not np.all(np.isfinite(self.env.action_space.low) & np.isfinite(self.env.action_space.high)):
+            raise ValueError(f"config['expert_noise']={self.cfg.expert_noise} scales noise by the action bounds, but the env's action_space "
+                             f"{self.env.action_space} has infinite bounds: use expert_noise=0 or an env with finite bounds.")
         self.dist, self.device = init_distributed(self.cfg.device, self.cfg.dist_timeout)   # single process unless under torchrun
         if self.cfg.batch_size % self.dist.world_size:
             raise ValueError(f"config['batch_size']={self.cfg.batch_size} must be a multiple of the {self.dist.world_size} torchrun ranks "
@@ -314,6 +320,10 @@ def _log(self: Trainer, rec: dict):
     p = Path(self.cfg.run_dir); p.mkdir(parents=True, exist_ok=True)
     with open(p / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(rec, time=time.time())) + "\n")
 
+def _ready(self: Trainer) -> bool:
+    "Whether the policy has normalisers (fitted from the buffer at the first update, or at the end of a collect-only call)."
+    return self.policy.obs_normalizer is not None
+
 def opt_params(self: Trainer) -> list:
     "The tensors AdamW updates: the 2 flat buffers with `flat_params`, else the network's parameters."
     return self._opt_params
@@ -339,7 +349,7 @@ def _ema_update(self: Trainer):
     self.ema.n_averaged += 1; self._ema_n += 1
 
 Trainer._fit_normalizers, Trainer._update, Trainer._log_loss, Trainer._log = _fit_normalizers, _update, _log_loss, _log
-Trainer.opt_params, Trainer._clip_grads, Trainer._ema_update = opt_params, _clip_grads, _ema_update
+Trainer._ready, Trainer.opt_params, Trainer._clip_grads, Trainer._ema_update = _ready, opt_params, _clip_grads, _ema_update
 
 # %% ../nbs/06_trainer.ipynb #b26dbfd5
 def _episode_seed(self: Trainer, k: int) -> int: return (self.cfg.seed * 100003 + k) % 2**31
@@ -358,7 +368,7 @@ def _expert_step(self: Trainer) -> tuple:
     if getattr(self, "_obs", None) is None:
         self._obs, _ = env.reset(seed=self._episode_seed(self.n_episodes))
         if hasattr(self.expert, "reset"): self.expert.reset()
-        self._ep_return = 0.0
+        self._ep_return, self._ep_len = 0.0, 0
         self._noise_rng = np.random.default_rng(self._episode_seed(self.n_episodes))
     obs = np.asarray(self._obs, dtype=np.float32).reshape(-1)
     a = self._check_expert_action(self.expert(self._obs), self._obs)
@@ -367,8 +377,8 @@ def _expert_step(self: Trainer) -> tuple:
     if self.cfg.expert_noise > 0:                                   # DART: perturb what is executed, not the label
         a_exec = a + self.cfg.expert_noise * (hi - lo) / 2 * self._noise_rng.standard_normal(a.shape).astype(np.float32)
     nxt, r, term, trunc, _ = env.step(np.clip(a_exec, lo, hi).reshape(env.action_space.shape))
-    self._ep_return += float(r)
-    done = bool(term or trunc)
+    self._ep_return += float(r); self._ep_len += 1
+    done = bool(term or trunc) or self._ep_len >= self._ep_limit          # envs without a TimeLimit: cut at 1000 steps
     self._obs = None if done else nxt
     return obs, a, float(r), done
 
@@ -450,6 +460,11 @@ def _run(self: Trainer) -> dict:
         while self._credit >= 1 and self.buffer.n_episodes > 0 and self.n_updates < tgt_u:
             self._update(); self._credit -= 1
     if tgt_e > self.n_env_steps: self._collect_episode_steps(tgt_e - self.n_env_steps, after_env_step)
+    if self.n_updates < tgt_u and self.buffer.n_episodes == 0:            # nothing to sample windows from
+        warnings.warn(f"No demonstration episode has ended in {self.n_env_steps} env steps, so the {tgt_u - self.n_updates} updates "
+                      "this call earned were skipped: collect longer (episodes end when the env terminates or truncates, or after "
+                      f"{self._ep_limit} steps).", RuntimeWarning, stacklevel=3)
+        tgt_u = self._call["target_updates"] = self.n_updates
     while self.n_updates < tgt_u:                                           # dataset mode, or credit left at the end
         self._update()
         if tgt_e <= e0: bar.update(1)
@@ -457,6 +472,8 @@ def _run(self: Trainer) -> dict:
             self._checkpoint()
     self._credit = 0.0
     bar.close()
+    if self.policy.obs_normalizer is None and self.buffer.n_episodes > 0:
+        self._fit_normalizers()                        # a call that ended within the warm-up: the policy can be saved and run
     self._log_loss()
     wall = time.time() - t0
     du = self.n_updates - u0
@@ -464,7 +481,7 @@ def _run(self: Trainer) -> dict:
              n_updates=self.n_updates, n_env_steps=self.n_env_steps, n_episodes=self.n_episodes, wall_time=wall,
              updates_per_sec=du / wall if wall > 0 else float("nan"),
              samples_per_sec=du * c.batch_size / wall if wall > 0 else float("nan"))
-    if c.eval_episodes > 0 and self.dist.is_main:                           # under torchrun: rank 0 evaluates
+    if c.eval_episodes > 0 and self.dist.is_main and self._ready():        # under torchrun: rank 0 evaluates
         ev = self.evaluate(c.eval_episodes)
         m.update(eval_return_mean=ev["mean"], eval_return_std=ev["std"], eval_returns=ev["returns"])
     if c.run_dir is not None: self.save(Path(c.run_dir) / "checkpoint")
@@ -479,13 +496,29 @@ def ema_policy(self: Trainer) -> ChunkPolicy:
     if self.ema is None: return self.policy
     p = copy.copy(self.policy); p.model = self.ema.module; p.reset(); return p
 
-def _make_envs(self: Trainer, n: int):
-    if self._env_is_id: return [make_env(self.env_id, **self.env_kwargs) for _ in range(n)]
+def _fresh_env(self: Trainer):
+    """A new env like the training one, or None: made from the id (with `env_kwargs`), else from the instance's spec (what
+    `gym.make` recorded: id, kwargs, time limit), else a deep copy of the instance."""
+    if self._env_is_id: return make_env(self.env_id, **self.env_kwargs)
+    spec = getattr(self.env, "spec", None)
+    for build in ((lambda: gym.make(spec)) if spec is not None else None, lambda: copy.deepcopy(self.env)):
+        if build is None: continue
+        try: return make_env(build())
+        except Exception: pass
     return None
 
+def _make_envs(self: Trainer, n: int):
+    envs = [self._fresh_env() for _ in range(n)]
+    return None if any(e is None for e in envs) else envs
+
 def eval_env(self: Trainer):
-    "A fresh env for evaluation when the env was given by id; the training env instance otherwise."
-    return make_env(self.env_id, **self.env_kwargs) if self._env_is_id else self.env
+    """A fresh env for evaluation (see `_fresh_env`). Only if none can be built is the training env itself used; its open
+    demonstration episode is then dropped (the next `train` call restarts it from its seed), so evaluation never splices
+    into the demonstrations."""
+    env = self._fresh_env()
+    if env is not None: return env
+    if getattr(self, "_obs", None) is not None: self._obs = None; self._drop_open_episode()
+    return self.env
 
 def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "policy", batched: bool = True) -> dict:
     "Mean/std/per-episode returns of the EMA policy (or the expert with agent='expert') on evaluation seeds."
@@ -493,6 +526,9 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
     check_choice("agent", agent, ("policy", "expert"))
     seeds = list(range(self.cfg.eval_seed, self.cfg.eval_seed + n_episodes)) if seeds is None else [int(s) for s in seeds]
     if agent == "expert" and self.expert is None: raise ValueError("This Trainer has no expert to evaluate.")
+    if agent == "policy" and not self._ready():
+        raise ValueError("The policy is not trained yet: no demonstration episode has ended, so there is nothing to fit its "
+                         "normalisers on. Call train(...) with more env steps (or a dataset) first.")
     pol = self.ema_policy() if agent == "policy" else None
     if pol is not None: pol.model.eval()
     g = torch.Generator(device=self.device); g.manual_seed(self.cfg.seed + 7)
@@ -507,21 +543,23 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
     else:
         obs = np.stack([np.asarray(e.reset(seed=s)[0], dtype=np.float32).reshape(-1) for e, s in zip(envs, seeds)])
         pol.reset(len(envs))
-        returns, alive = np.zeros(len(envs)), np.ones(len(envs), dtype=bool)
+        returns, alive, limit, t = np.zeros(len(envs)), np.ones(len(envs), dtype=bool), _episode_limit(envs[0], None), 0
         while alive.any():
             acts = pol.act(obs, generator=g)                                     # (N, Da) — one batched plan every Ta steps
             for i in np.flatnonzero(alive):
                 a = np.clip(acts[i], envs[i].action_space.low, envs[i].action_space.high).reshape(envs[i].action_space.shape)
                 o, r, term, trunc, _ = envs[i].step(a)
                 returns[i] += r; obs[i] = np.asarray(o, dtype=np.float32).reshape(-1)
-                if term or trunc: alive[i] = False
+                if term or trunc or t + 1 >= limit: alive[i] = False             # the same cap as `rollout`
+            t += 1
         for e in envs: e.close()
     if pol is not None: pol.model.train()
     out = dict(mean=float(returns.mean()), std=float(returns.std()), returns=returns.tolist(), seeds=seeds, agent=agent)
     self._log(dict(kind="eval", agent=agent, mean=out["mean"], std=out["std"], n=len(seeds), n_updates=self.n_updates))
     return out
 
-Trainer.ema_policy, Trainer._make_envs, Trainer.eval_env, Trainer.evaluate = ema_policy, _make_envs, eval_env, evaluate
+Trainer.ema_policy, Trainer._fresh_env, Trainer._make_envs, Trainer.eval_env, Trainer.evaluate = (
+    ema_policy, _fresh_env, _make_envs, eval_env, evaluate)
 
 # %% ../nbs/06_trainer.ipynb #409cbfd4
 def _state_tensors(self: Trainer) -> dict:
@@ -529,7 +567,7 @@ def _state_tensors(self: Trainer) -> dict:
     if self.ema is not None: t.update({f"ema.{k}": v for k, v in self.ema.state_dict().items()})
     for pid, s in self._param_opt_state().items():                              # one layout, whatever flat_params says
         for k, v in s.items(): t[f"opt.{pid}.{k}"] = torch.as_tensor(v)
-    t.update(policy_tensors(self.policy))                                        # normalisers (and raw weights again, small)
+    if self._ready(): t.update(policy_tensors(self.policy))                      # normalisers (and raw weights again, small)
     t["rng.torch"] = torch.get_rng_state(); t["rng.gen"] = self.gen.get_state()
     return {k: v.detach().to("cpu", copy=True).contiguous() for k, v in t.items()}   # copies: views of flat buffers share storage
 
@@ -538,6 +576,10 @@ def save(self: Trainer, path) -> Path:
     path = Path(path)
     if not self.dist.is_main:
         self._last_ckpt_update = self.n_updates; return path
+    if path.exists() and not (path / "trainer.json").exists() and (not path.is_dir() or any(path.iterdir())):
+        hint = f" (a run folder: save to {path / 'checkpoint'})" if (path / "checkpoint").exists() else ""
+        raise FileExistsError(f"{path} exists and is not a checkpoint folder{hint}; saving there would replace what it holds. "
+                              "Give a new folder, an empty one, or an existing checkpoint.")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp"); old = path.with_name(path.name + ".old")
     if old.exists():                              # a previous save was killed during the swap
@@ -547,8 +589,9 @@ def save(self: Trainer, path) -> Path:
         if tmp.exists(): shutil.rmtree(tmp)
         tmp.mkdir()
         self._write_checkpoint_files(tmp)
-    except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as e:
+        shutil.rmtree(tmp, ignore_errors=True)                   # never leave a half-written checkpoint.tmp behind
+        if not isinstance(e, OSError): raise
         raise OSError(e.errno, f"could not write a checkpoint to {path} ({e.strerror or e}). The previous checkpoint there, if "
                       "any, is intact; the run is still in memory: save it elsewhere with trainer.save(<another folder>).") from e
     if path.exists(): path.rename(old)
@@ -583,15 +626,23 @@ def _opt_state_from_params(self: Trainer, state: dict) -> dict:
 
 Trainer._param_opt_state, Trainer._opt_state_from_params = _param_opt_state, _opt_state_from_params
 
+def _env_spec_json(self: Trainer) -> Optional[str]:
+    "For an env given as an instance: its gymnasium spec as JSON (id, kwargs, time limit), if it has one that JSON can hold."
+    spec = getattr(self.env, "spec", None)
+    if self._env_is_id or spec is None: return None
+    try: return spec.to_json()
+    except Exception: return None
+
 def _write_checkpoint_files(self: Trainer, tmp: Path):
     "Write every file of a checkpoint into the folder `tmp` and fsync them."
     from safetensors.torch import save_file
     from diffusion_policy_nb import __version__
     save_file(self._state_tensors(), str(tmp / "state.safetensors"))
-    self.buffer.save(tmp / "buffer")
-    self.policy.save(tmp / "policy", model=self.ema.module if self.ema is not None else None)
+    if len(self.buffer): self.buffer.save(tmp / "buffer")                      # empty until the first episode ends
+    if self._ready(): self.policy.save(tmp / "policy", model=self.ema.module if self.ema is not None else None)
     meta = dict(format_version=CHECKPOINT_FORMAT_VERSION, library_version=__version__, algo=self.algo, env_id=self.env_id,
-                world_size=self.dist.world_size,
+                env_given_as="id" if self._env_is_id else "instance", env_spec=self._env_spec_json(), world_size=self.dist.world_size,
+                buffer_transitions=len(self.buffer),
                 obs_dim=self.obs_dim, action_dim=self.action_dim, config=asdict(self.cfg), env_kwargs=self.env_kwargs,
                 counters=dict(n_env_steps=self.n_env_steps, n_updates=self.n_updates, n_episodes=self.n_episodes,
                               credit=self._credit, call=self._call, smooth_loss=self._smooth_loss,
@@ -604,7 +655,7 @@ def _write_checkpoint_files(self: Trainer, tmp: Path):
         if f.is_file():
             with open(f, "rb") as fh: os.fsync(fh.fileno())
 
-Trainer._state_tensors, Trainer.save, Trainer._write_checkpoint_files = _state_tensors, save, _write_checkpoint_files
+Trainer._state_tensors, Trainer.save, Trainer._env_spec_json, Trainer._write_checkpoint_files = _state_tensors, save, _env_spec_json, _write_checkpoint_files
 
 # %% ../nbs/06_trainer.ipynb #ae532ccc
 def _find_checkpoint(path: Path) -> Path:
@@ -627,8 +678,10 @@ def load(cls, path, expert: Any = None, env: Any = None, device: Optional[str] =
     cfg = dict(meta["config"])
     if device is not None: cfg["device"] = device
     if env is None:
-        if meta["env_id"] is None: raise ValueError(f"{path} was trained on an Env instance without an id: pass env=<the same env>.")
-        env = meta["env_id"]
+        if meta.get("env_spec"): env = gym.make(gym.envs.registration.EnvSpec.from_json(meta["env_spec"]))   # the instance's spec
+        elif meta["env_id"] is None or meta.get("env_given_as") == "instance":
+            raise ValueError(f"{path} was trained on an Env instance whose spec could not be stored: pass env=<the same env>.")
+        else: env = meta["env_id"]
     env_id = env if isinstance(env, str) else getattr(getattr(env, "spec", None), "id", None)
     if meta["env_id"] is not None and env_id is not None and env_id != meta["env_id"]:
         raise ValueError(f"{path} was trained on env {meta['env_id']!r}, not {env_id!r}.")
@@ -639,12 +692,13 @@ def load(cls, path, expert: Any = None, env: Any = None, device: Optional[str] =
     tr.cfg.dataset = cfg_dataset
     if (tr.obs_dim, tr.action_dim) != (meta["obs_dim"], meta["action_dim"]):
         raise ValueError(f"{path} is for obs_dim={meta['obs_dim']}, action_dim={meta['action_dim']}; the env has {tr.obs_dim}, {tr.action_dim}.")
-    tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
+    if meta.get("buffer_transitions", 1) > 0: tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
     tr.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
     if tr.ema is not None:
         tr.ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("ema.")})
         tr._ema_n = int(tr.ema.n_averaged)
-    tr.policy.set_normalizers(normalizer_from_tensors(tensors, "obs_norm."), normalizer_from_tensors(tensors, "action_norm."))
+    if "obs_norm.scale" in tensors:                                            # absent when saved before any episode ended
+        tr.policy.set_normalizers(normalizer_from_tensors(tensors, "obs_norm."), normalizer_from_tensors(tensors, "action_norm."))
     osd = tr.opt.state_dict()
     state = {}
     for k, v in tensors.items():
