@@ -98,6 +98,7 @@ def predict_action(self: ChunkPolicy, obs_history, generator: Optional[torch.Gen
     if obs.ndim != 3 or obs.shape[1:] != (self.obs_horizon, self.obs_dim):
         raise ValueError(f"obs_history must have shape (To, Do)=({self.obs_horizon}, {self.obs_dim}) or "
                          f"(B, {self.obs_horizon}, {self.obs_dim}); got {tuple(torch.as_tensor(obs_history).shape)}.")
+    if obs.shape[0] == 0: raise ValueError("obs_history is an empty batch (B=0): give at least one observation history.")
     plan = self._plan(self.obs_normalizer.normalize(obs), generator)        # (B, Tp, Da), normalised
     plan = self.action_normalizer.unnormalize(plan.clamp(-1, 1))
     out = plan if return_full_plan else plan[:, : self.n_action_steps]      # (B, Ta, Da)

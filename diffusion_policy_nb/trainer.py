@@ -135,7 +135,13 @@ def validate(self: Config) -> Config:
     if self.ema_decay >= 1: raise ValueError(f"config['ema_decay']={self.ema_decay} must be in [0, 1).")
     if self.noise_schedule == "linear" and self.beta_start >= self.beta_end:
         raise ValueError(f"config['beta_start']={self.beta_start} must be < config['beta_end']={self.beta_end}.")
-    get_device(self.device)
+    if self.noise_schedule == "linear" and self.beta_end >= 1:
+        raise ValueError(f"config['beta_end']={self.beta_end} must be < 1 (it is a per-step noise variance).")
+    if self.denoiser == "unet" and self.hidden_dim % 8:
+        raise ValueError(f"config['hidden_dim']={self.hidden_dim} must be a multiple of 8 with denoiser='unet': the U-Net's "
+                         f"widths are (h, 2h, 4h) and its GroupNorms split them into 8 groups (try {max(8, self.hidden_dim // 8 * 8)}).")
+    try: get_device(self.device)
+    except ValueError as e: raise ValueError(f"config['device']={self.device!r}: {e}") from None
     return self
 
 Config.from_dict, Config.validate = from_dict, validate
@@ -371,8 +377,8 @@ def _expert_step(self: Trainer) -> tuple:
         self._ep_return, self._ep_len = 0.0, 0
         self._noise_rng = np.random.default_rng(self._episode_seed(self.n_episodes))
     obs = np.asarray(self._obs, dtype=np.float32).reshape(-1)
-    a = self._check_expert_action(self.expert(self._obs), self._obs)
     lo, hi = env.action_space.low, env.action_space.high
+    a = np.clip(self._check_expert_action(self.expert(self._obs), self._obs), lo, hi)   # the label: what the env can execute
     a_exec = a
     if self.cfg.expert_noise > 0:                                   # DART: perturb what is executed, not the label
         a_exec = a + self.cfg.expert_noise * (hi - lo) / 2 * self._noise_rng.standard_normal(a.shape).astype(np.float32)
@@ -395,7 +401,9 @@ def _collect_episode_steps(self: Trainer, max_steps: int, on_step):
     while done_steps < max_steps:
         step = self._expert_step() if self.dist.is_main else None          # only rank 0 runs the env and the expert
         obs, a, r, done = self._shared_step(step) if self.dist.enabled else step
-        self.buffer.add(obs, a, done)
+        try: self.buffer.add(obs, a, done)
+        except ValueError as e:                                              # an episode longer than the whole buffer
+            raise ValueError(f"config['buffer_size']={self.cfg.buffer_size} is too small: {e}") from None
         self.n_env_steps += 1; done_steps += 1
         if done:
             self.n_episodes += 1
