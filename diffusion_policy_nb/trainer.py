@@ -707,7 +707,11 @@ def load(cls, path, expert: Any = None, env: Any = None, device: Optional[str] =
     cfg = dict(meta["config"])
     if device is not None: cfg["device"] = device
     if env is None:
-        if meta.get("env_spec"): env = gym.make(gym.envs.registration.EnvSpec.from_json(meta["env_spec"]))   # the instance's spec
+        if meta.get("env_spec"):                                               # an instance: rebuild it from its spec
+            try: env = gym.make(gym.envs.registration.EnvSpec.from_json(meta["env_spec"]))
+            except Exception as e:
+                raise ValueError(f"{path} was trained on an Env instance of {meta['env_id']!r} that could not be rebuilt from its "
+                                 f"stored spec ({type(e).__name__}: {e}): pass env=<the same env>.") from None
         elif meta["env_id"] is None or meta.get("env_given_as") == "instance":
             raise ValueError(f"{path} was trained on an Env instance whose spec could not be stored: pass env=<the same env>.")
         else: env = meta["env_id"]
