@@ -426,7 +426,7 @@ def read_zarr(path, obs_key=None, action_key=None) -> tuple:
         raise ValueError(f"{path} is not a diffusion_policy replay buffer: it needs groups 'data' and 'meta' and the array "
                          f"'meta/episode_ends' (found groups {sorted(names)}).")
     data = root["data"]; available = sorted(data.array_keys())
-    okeys = _keys_arg(obs_key, ("obs", "state", "observations", "agent_pos"), available, "obs")
+    okeys = _keys_arg(obs_key, OBS_KEYS + ("agent_pos",), available, "obs")
     akeys = _keys_arg(action_key, ACTION_KEYS, available, "action")
     obs = _concat_steps([data[k][:] for k in okeys], okeys)
     action = _concat_steps([data[k][:] for k in akeys], akeys)

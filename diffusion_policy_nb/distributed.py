@@ -136,7 +136,7 @@ def all_reduce_mean_(t: torch.Tensor, info: DistInfo) -> torch.Tensor:
         _collective(info, "all_reduce", lambda: dist.all_reduce(t, op=dist.ReduceOp.SUM)); t.div_(info.world_size)
     return t
 
-def broadcast_array(x: Optional[np.ndarray], size: int, info: DistInfo, device: torch.device) -> np.ndarray:
+def broadcast_array(x: Optional[np.ndarray], size: int, info: DistInfo) -> np.ndarray:
     "Rank 0's float64 vector `x` (of `size` entries) on every rank; other ranks pass `x=None`."
     if not info.enabled: return np.asarray(x, dtype=np.float64)
     t = (torch.as_tensor(np.asarray(x, dtype=np.float64)) if info.is_main else torch.empty(size, dtype=torch.float64))

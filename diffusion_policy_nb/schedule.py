@@ -162,13 +162,10 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
     abar_t = abar[ts]
     abar_s = np.append(abar[ts[1:]], 1.0)                                # ᾱ of the next visited step; 1 after the last
     A, B, sigma = step_coefficients(abar_t, abar_s, sampler, eta, self.variance_type)
-    f = lambda a: torch.tensor(np.asarray(a), dtype=torch.float32, device=self.device)
     self.sampler, self.eta, self.n_inference_steps = sampler, float(eta), int(n)
     self.timesteps = torch.tensor(ts, device=self.device)                # visited t, decreasing
-    self._A, self._B, self._sigma = f(A), f(B), f(sigma)
-    self._sqrt_abar_t, self._sqrt_1m_abar_t = f(np.sqrt(abar_t)), f(np.sqrt(1 - abar_t))
-    # the same five numbers per step as Python floats (rounded to float32 like the tables): the sampling loop passes them to
-    # kernels as scalars, with no tensor indexing and no device->host read
+    # per step: √ᾱ_t, √(1-ᾱ_t), A, B, σ as Python floats (rounded to float32): the sampling loop passes them to kernels as
+    # scalars, with no tensor indexing and no device->host read
     self._coef = [tuple(float(np.float32(v)) for v in row)
                   for row in zip(np.sqrt(abar_t), np.sqrt(1 - abar_t), A, B, sigma)]
     self._index_of = {int(t): i for i, t in enumerate(ts)}               # for step(model_output, t, x_t)

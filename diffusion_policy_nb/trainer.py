@@ -267,7 +267,7 @@ class Trainer:
         trained = self._flat if flat else groups                              # what AdamW, clipping and the EMA read, per group
         self.ema = (torch.optim.swa_utils.AveragedModel(self.model, use_buffers=True)   # holds the weights; `_ema_update` averages
                     if c.ema_decay > 0 else None)
-        self._ema_n = 0                                                        # EMA averages so far (mirrors ema.n_averaged)
+        self._ema_n = 0                                                        # EMA averages so far, on the host (ema.n_averaged when saved)
         if self.ema is not None:                                               # (EMA tensors, trained tensors), paired once
             ema_groups = _decay_groups(self.ema.module)
             if flat: ema_groups = [flatten_params_(g, grads=False) for g in ema_groups]
@@ -305,7 +305,7 @@ def _union(a: Normalizer, b: Normalizer) -> Normalizer:
 def _update(self: Trainer):
     "One gradient update on a batch of windows sampled on the device."
     c = self.cfg
-    if self.policy.obs_normalizer is None: self._fit_normalizers()
+    if not self._ready(): self._fit_normalizers()
     batch = self.buffer.sample(c.batch_size, c.obs_horizon, c.action_horizon, generator=self.gen)
     f = lr_factor(self.n_updates, self._call["start_update"], self._call["target_updates"] - self._call["start_update"],
                   c.lr_warmup, c.lr_schedule)
@@ -372,7 +372,7 @@ def _ema_update(self: Trainer):
     n = self._ema_n
     if n == 0: torch._foreach_copy_(ema, cur)
     else: torch._foreach_lerp_(ema, cur, 1 - min(self.cfg.ema_decay, (1 + n) / (10 + n)))
-    self.ema.n_averaged += 1; self._ema_n += 1
+    self._ema_n += 1
 
 Trainer._fit_normalizers, Trainer._update, Trainer._log_loss, Trainer._recent_loss, Trainer._log = (
     _fit_normalizers, _update, _log_loss, _recent_loss, _log)
@@ -413,7 +413,7 @@ def _shared_step(self: Trainer, step: Optional[tuple]) -> tuple:
     "Rank 0's transition on every rank (one broadcast of Do + Da + 2 float64s), so all ranks store the same buffer."
     Do, Da = self.obs_dim, self.action_dim
     x = None if step is None else np.concatenate([step[0], step[1], [step[2], float(step[3])]])
-    v = broadcast_array(x, Do + Da + 2, self.dist, self.device)
+    v = broadcast_array(x, Do + Da + 2, self.dist)
     return v[:Do].astype(np.float32), v[Do:Do + Da].astype(np.float32), float(v[-2]), bool(v[-1])
 
 def _collect_episode_steps(self: Trainer, max_steps: int, on_step):
@@ -430,7 +430,7 @@ def _collect_episode_steps(self: Trainer, max_steps: int, on_step):
             self.n_episodes += 1
             if self.dist.is_main:
                 self._log(dict(kind="demo", episode=self.n_episodes, expert_return=self._ep_return, n_env_steps=self.n_env_steps))
-            if self.policy.obs_normalizer is not None: self._fit_normalizers(last_episode=True)
+            if self._ready(): self._fit_normalizers(last_episode=True)
         on_step()                                                           # the updates this step earned
         if done: self._on_episode_end()                                     # then (maybe) a checkpoint: a clean boundary
     return done_steps
@@ -501,7 +501,7 @@ def _run(self: Trainer) -> dict:
             self._checkpoint()
     self._credit = 0.0
     bar.close()
-    if self.policy.obs_normalizer is None and self.buffer.n_episodes > 0:
+    if not self._ready() and self.buffer.n_episodes > 0:
         self._fit_normalizers()                        # a call that ended within the warm-up: the policy can be saved and run
     self._log_loss()
     wall = time.time() - t0
@@ -593,7 +593,9 @@ Trainer.ema_policy, Trainer._fresh_env, Trainer._make_envs, Trainer.eval_env, Tr
 # %% ../nbs/06_trainer.ipynb #5059ebfd
 def _state_tensors(self: Trainer) -> dict:
     t = {f"model.{k}": v for k, v in self.model.state_dict().items()}
-    if self.ema is not None: t.update({f"ema.{k}": v for k, v in self.ema.state_dict().items()})
+    if self.ema is not None:
+        self.ema.n_averaged.fill_(self._ema_n)                                   # the host counter, written once per save
+        t.update({f"ema.{k}": v for k, v in self.ema.state_dict().items()})
     for pid, s in self._param_opt_state().items():                              # one layout, whatever flat_params says
         for k, v in s.items(): t[f"opt.{pid}.{k}"] = torch.as_tensor(v)
     if self._ready(): t.update(policy_tensors(self.policy))                      # normalisers (and raw weights again, small)
