@@ -2,7 +2,8 @@
 
 Prints one JSON object. Each figure is a median over repeats after warm-up, on whatever device is present
 (or `--device`), with torch's default number of threads. Shapes default to Pendulum's (Da=1, Do=3) with the
-paper's horizons (To=2, Tp=16).
+paper's horizons (To=2, Tp=16); the networks get a conditioning vector of cond_dim = To*Do (the default observation
+encoder flattens the history), or `--cond-dim`.
 
     python bench/denoiser.py                      # all sizes
     python bench/denoiser.py --quick              # skip the paper-size U-Net (about 3 s per step on a 2-core CPU)
@@ -33,16 +34,18 @@ def main(argv=None):
     ap.add_argument("--obs-dim", type=int, default=3)
     ap.add_argument("--action-horizon", type=int, default=16)
     ap.add_argument("--obs-horizon", type=int, default=2)
+    ap.add_argument("--cond-dim", type=int, default=None, help="conditioning size (default: obs_horizon * obs_dim)")
     ap.add_argument("--quick", action="store_true", help="skip the paper-size U-Net")
     args = ap.parse_args(argv)
     dev = get_device(args.device)
-    shapes = (args.action_horizon, args.action_dim, args.obs_horizon, args.obs_dim)
+    cond_dim = args.cond_dim if args.cond_dim is not None else args.obs_horizon * args.obs_dim
+    shapes = (args.action_horizon, args.action_dim, cond_dim)
     results = []
     t0 = time.perf_counter()
     for name, h in SIZES:
         if args.quick and name == "unet" and h >= 256: continue
         seed_everything(0)
-        net = make_denoiser(name, args.action_dim, args.obs_dim, args.action_horizon, args.obs_horizon, hidden_dim=h).to(dev)
+        net = make_denoiser(name, args.action_dim, cond_dim, args.action_horizon, hidden_dim=h).to(dev)
         heavy = name == "unet" and dev.type == "cpu"
         r = time_denoiser(net, *shapes, batch_size=args.batch_size, train_repeats=3 if heavy else 20,
                           forward_repeats=30 if heavy else 200)
@@ -51,7 +54,8 @@ def main(argv=None):
         del net
     out = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else cpu_name(),
                torch=torch.__version__, threads=torch.get_num_threads(), batch_size=args.batch_size,
-               shapes=dict(zip(("action_horizon", "action_dim", "obs_horizon", "obs_dim"), shapes)),
+               shapes=dict(action_horizon=args.action_horizon, action_dim=args.action_dim, obs_horizon=args.obs_horizon,
+                           obs_dim=args.obs_dim, cond_dim=cond_dim),
                results=results, total_seconds=round(time.perf_counter() - t0, 1))
     print(json.dumps(out, indent=1))
 

@@ -19,8 +19,9 @@ from .core import check_positive, get_device
 
 # %% auto #0
 __all__ = ['FORMAT_NAME', 'FORMAT_VERSION', 'OBS_KEYS', 'ACTION_KEYS', 'DONE_KEYS', 'as_numpy', 'check_finite', 'check_rows',
-           'check_episode_ends', 'ReplayBuffer', 'Normalizer', 'fit_normalizers', 'build_buffer', 'read_ours',
-           'read_npz', 'read_zarr', 'minari_root', 'read_minari', 'dataset_format', 'load_dataset']
+           'check_episode_ends', 'ObsSpec', 'torch_dtype', 'ReplayBuffer', 'check_fields', 'Normalizer',
+           'fit_obs_normalizers', 'fit_normalizers', 'spec_of', 'build_buffer', 'read_ours', 'read_npz', 'read_zarr',
+           'minari_root', 'read_minari', 'dataset_format', 'load_dataset']
 
 # %% ../nbs/03_data.ipynb #64534195
 def as_numpy(x, name: str) -> np.ndarray:
@@ -76,26 +77,144 @@ def check_episode_ends(episode_ends, n: int, name: str = "episode_ends") -> np.n
                          f"number of transitions, {n}.")
     return e
 
+# %% ../nbs/03_data.ipynb #e255a017
+def _dtype_name(dt) -> str:
+    "The storage dtype of a field: float32 for any float, else the dtype itself (uint8 images, integer ids, bools)."
+    dt = np.dtype(dt)
+    return "float32" if np.issubdtype(dt, np.floating) else dt.name
+
+class ObsSpec:
+    """Named observation fields, each with its own per-step shape and storage dtype: `{name: (shape, dtype)}`.
+    `is_dict` says how the env hands observations over: as a dict (a gymnasium `Dict` space) or as one array (a `Box`,
+    stored as the single field `"obs"`). Everything that takes or returns observations uses the env's own form."""
+    def __init__(self, fields: dict, is_dict: bool = True):
+        if not isinstance(fields, dict) or not fields:
+            raise ValueError(f"an observation spec needs at least one field, got {fields!r}.")
+        if not is_dict and len(fields) != 1:
+            raise ValueError(f"a non-dict observation has exactly one field, got {sorted(fields)}.")
+        self.fields = {}
+        for k, (shape, dtype) in fields.items():
+            if not isinstance(k, str) or not k or "." in k or "/" in k:
+                raise ValueError(f"observation field name {k!r} must be a non-empty string without '.' or '/'.")
+            shape = tuple(int(s) for s in shape)
+            if not shape or any(s <= 0 for s in shape):
+                raise ValueError(f"observation field {k!r} has shape {shape}; each step needs a shape of positive sizes.")
+            self.fields[k] = (shape, _dtype_name(dtype))
+        self.is_dict = bool(is_dict)
+
+    @classmethod
+    def from_dim(cls, obs_dim: int) -> "ObsSpec":
+        "One float vector of `obs_dim` values per step (a flat `Box`)."
+        check_positive("obs_dim", obs_dim, integer=True)
+        return cls({"obs": ((int(obs_dim),), "float32")}, is_dict=False)
+
+    @classmethod
+    def from_space(cls, space, where: str = "the env") -> "ObsSpec":
+        "The spec of a gymnasium `Box`, or of a `Dict` of `Box`es (nested dicts and other leaves are refused, naming the key)."
+        from gymnasium import spaces
+        if isinstance(space, spaces.Box): return cls({"obs": (space.shape, space.dtype)}, is_dict=False)
+        if not isinstance(space, spaces.Dict):
+            raise ValueError(f"{where}: the observation space {space} is neither a Box nor a Dict of Boxes.")
+        for k, s in space.spaces.items():
+            if not isinstance(s, spaces.Box):
+                kind = "a nested Dict" if isinstance(s, spaces.Dict) else type(s).__name__
+                raise ValueError(f"{where}: observation key {k!r} is {kind} ({s}); only Box leaves are supported "
+                                 "(flatten it with a gymnasium wrapper).")
+        return cls({k: (s.shape, s.dtype) for k, s in space.spaces.items()}, is_dict=True)
+
+    @property
+    def names(self) -> list: return list(self.fields)
+    def shape(self, k) -> tuple: return self.fields[k][0]
+    def dtype(self, k) -> str: return self.fields[k][1]
+    def is_float(self, k) -> bool: return self.fields[k][1] == "float32"
+    @property
+    def flat_dim(self) -> int:
+        "Values per step over all fields (the `obs_dim` of a flat observation)."
+        return sum(int(np.prod(s)) for s, _ in self.fields.values())
+
+    def to_json(self) -> dict: return dict(fields={k: [list(s), d] for k, (s, d) in self.fields.items()}, is_dict=self.is_dict)
+    @classmethod
+    def from_json(cls, d: dict) -> "ObsSpec": return cls({k: (s, t) for k, (s, t) in d["fields"].items()}, d["is_dict"])
+    def __eq__(self, other): return isinstance(other, ObsSpec) and self.to_json() == other.to_json()
+    def __repr__(self):
+        inner = ", ".join(f"{k}: {s} {d}" for k, (s, d) in self.fields.items())
+        return f"ObsSpec({{{inner}}}{'' if self.is_dict else ', box'})"
+
+    def check_keys(self, obs, name: str = "obs"):
+        "Raise unless `obs` has the env's form: a dict with exactly this spec's keys, or (for a `Box`) not a dict."
+        if not self.is_dict:
+            if isinstance(obs, dict): raise TypeError(f"{name} must be an array (the env's Box observation), got a dict.")
+            return
+        if not isinstance(obs, dict):
+            raise TypeError(f"{name} must be a dict with keys {self.names} (the env's Dict observation), got "
+                            f"{type(obs).__name__}.")
+        missing, extra = [k for k in self.names if k not in obs], [k for k in obs if k not in self.fields]
+        if missing or extra:
+            raise ValueError(f"{name} has keys {sorted(obs)}; expected {self.names}"
+                             + (f" (missing {missing})" if missing else "") + (f" (unknown {extra})" if extra else "") + ".")
+
+    def split(self, obs, name: str = "obs", lead: int = 1) -> dict:
+        """`obs` in the env's form (an array, or a dict with exactly this spec's keys) -> {field: array}, each checked to
+        have shape (*L, *field shape) with `lead` leading dimensions L; the fields keep their own arrays (no copy)."""
+        self.check_keys(obs, name)
+        out = {k: obs[k] for k in self.names} if self.is_dict else {"obs": obs}
+        res = {}
+        for k, v in out.items():
+            what = name if not self.is_dict else f"{name}[{k!r}]"
+            a = v if isinstance(v, torch.Tensor) else as_numpy(v, what)
+            shape = self.shape(k)
+            if tuple(a.shape[a.ndim - len(shape):]) != shape or a.ndim != lead + len(shape):
+                if shape == (1,) and a.ndim == lead and not isinstance(a, torch.Tensor): a = a[..., None]   # (L,) for (L, 1)
+                else:
+                    lead_s = "".join(f"{c}, " for c in "LNB"[:lead]) if lead <= 3 else "..., "
+                    raise ValueError(f"{what} must have shape ({lead_s}{', '.join(map(str, shape))}), got {tuple(a.shape)}.")
+            res[k] = a
+        return res
+
+    def join(self, fields: dict):
+        "{field: value} -> the env's form (the dict itself, or the single field's value)."
+        return dict(fields) if self.is_dict else fields["obs"]
+
 # %% ../nbs/03_data.ipynb #f1bf261c
+_TORCH_DTYPES = {"float32": torch.float32, "uint8": torch.uint8, "int64": torch.int64, "int32": torch.int32,
+                 "int16": torch.int16, "int8": torch.int8, "bool": torch.bool, "uint16": torch.int32, "uint32": torch.int64}
+
+def torch_dtype(name: str) -> torch.dtype:
+    "The torch dtype that stores a field of numpy dtype `name`."
+    if name not in _TORCH_DTYPES: raise ValueError(f"observation dtype {name!r} is not supported; use one of {list(_TORCH_DTYPES)}.")
+    return _TORCH_DTYPES[name]
+
 class ReplayBuffer:
-    "Preallocated FIFO storage of whole episodes: `obs` and `action` concatenated in time, plus `episode_ends`."
-    def __init__(self, capacity: int, obs_dim: int, action_dim: int, device: str | torch.device = "cpu"):
+    """Preallocated FIFO storage of whole episodes: every observation field and `action` concatenated in time, plus
+    `episode_ends`. `ReplayBuffer(capacity, obs_dim, action_dim)` stores one float vector per step; give `obs_spec` (an
+    `ObsSpec`) for named fields of any shape and dtype (dict observations, uint8 images)."""
+    def __init__(self, capacity: int, obs_dim: Optional[int] = None, action_dim: Optional[int] = None,
+                 device: str | torch.device = "cpu", obs_spec: Optional[ObsSpec] = None):
         check_positive("capacity", capacity, integer=True)
-        check_positive("obs_dim", obs_dim, integer=True); check_positive("action_dim", action_dim, integer=True)
-        self.capacity, self.obs_dim, self.action_dim = int(capacity), int(obs_dim), int(action_dim)
+        if (obs_dim is None) == (obs_spec is None): raise ValueError("give exactly one of obs_dim and obs_spec.")
+        if action_dim is None: raise ValueError("action_dim is required.")
+        check_positive("action_dim", action_dim, integer=True)
+        self.obs_spec = ObsSpec.from_dim(obs_dim) if obs_spec is None else obs_spec
+        self.capacity, self.action_dim = int(capacity), int(action_dim)
         self.device = get_device(device)
         self._alloc()
         self._ends = np.zeros(0, np.int64)          # host copy of episode_ends (exclusive, cumulative)
-        self._open_obs, self._open_action = [], []  # the open episode, on the host
+        self._open_obs, self._open_action = [], []  # the open episode, on the host: one {field: array} per step
         self.n_evicted_episodes = 0                 # episodes dropped by FIFO eviction so far
         self.meta: dict = {}                        # free-form JSON-able metadata, saved with the buffer
 
     def _alloc(self):
         z = lambda *s, dtype=torch.float32: torch.zeros(*s, dtype=dtype, device=self.device)
-        self._obs, self._action = z(self.capacity, self.obs_dim), z(self.capacity, self.action_dim)
+        sp = self.obs_spec
+        self._obs = {k: z(self.capacity, *sp.shape(k), dtype=torch_dtype(sp.dtype(k))) for k in sp.names}   # (N, *shape)
+        self._action = z(self.capacity, self.action_dim)
         self._ep_start = z(self.capacity, dtype=torch.long)   # per index: first index of its episode
         self._ep_end = z(self.capacity, dtype=torch.long)     # per index: one past the last index of its episode
 
+    @property
+    def obs_dim(self) -> int:
+        "Values per observation over all fields (for a flat `Box` observation: its size)."
+        return self.obs_spec.flat_dim
     def __len__(self) -> int: return int(self._ends[-1]) if len(self._ends) else 0
     @property
     def n_episodes(self) -> int: return len(self._ends)
@@ -109,16 +228,43 @@ class ReplayBuffer:
     def open_episode_length(self) -> int: return len(self._open_obs)
 
     def __repr__(self):
-        return (f"ReplayBuffer({len(self)}/{self.capacity} transitions in {self.n_episodes} episodes, obs_dim={self.obs_dim}, "
+        obs = f"obs_dim={self.obs_dim}" if not self.obs_spec.is_dict else f"obs={self.obs_spec!r}"
+        return (f"ReplayBuffer({len(self)}/{self.capacity} transitions in {self.n_episodes} episodes, {obs}, "
                 f"action_dim={self.action_dim}, device={self.device}, open episode: {self.open_episode_length} steps)")
 
 # %% ../nbs/03_data.ipynb #84c106d1
+def check_fields(spec: ObsSpec, obs, name: str = "obs", length: Optional[int] = None) -> dict:
+    """`obs` in the env's form with a leading time axis -> {field: numpy array (L, *shape)} in its storage dtype, checked:
+    shapes, equal lengths, finite floats, integer fields holding values their dtype can store."""
+    out, n = {}, None
+    for k, a in spec.split(obs, name).items():
+        what = name if not spec.is_dict else f"{name}[{k!r}]"
+        a = as_numpy(a, what)
+        if n is not None and len(a) != n:
+            raise ValueError(f"{what} has {len(a)} rows but {name}[{spec.names[0]!r}] has {n}: every field needs one row per step.")
+        n = len(a)
+        if spec.is_float(k): a = check_finite(what, a.astype(np.float32, copy=False))
+        else:
+            dt = np.dtype(spec.dtype(k))
+            if np.issubdtype(a.dtype, np.floating) and not (np.isfinite(a).all() and (a == np.round(a)).all()):
+                raise ValueError(f"{what} must hold whole numbers for its dtype {dt.name}.")
+            if dt != np.bool_ and a.size and (a.min() < np.iinfo(dt).min or a.max() > np.iinfo(dt).max):
+                raise ValueError(f"{what} holds values in [{a.min()}, {a.max()}], outside the range of its dtype {dt.name}.")
+            a = a.astype(dt, copy=False)
+        out[k] = a
+    if length is not None and n != length:
+        raise ValueError(f"{name} has {n} rows but the actions have {length}: each observation needs exactly one action.")
+    return out
+
 @patch
 def _check_dataset(self: ReplayBuffer, obs, action, episode_ends):
-    "Validate a block of episodes for this buffer; return float32 obs, action and int64 lengths."
-    obs = check_rows("obs", obs, self.obs_dim, "obs_dim")
-    action = check_rows("action", action, self.action_dim, "action_dim", length=len(obs))
-    ends = check_episode_ends(episode_ends, len(obs))
+    "Validate a block of episodes for this buffer; return {field: array}, float32 action and int64 lengths."
+    action = as_numpy(action, "action")
+    if not self.obs_spec.is_dict: obs = check_rows("obs", obs, self.obs_dim, "obs_dim")     # the flat case's messages
+    obs = check_fields(self.obs_spec, obs)
+    n = len(next(iter(obs.values())))
+    action = check_rows("action", action, self.action_dim, "action_dim", length=n)
+    ends = check_episode_ends(episode_ends, n)
     lengths = np.diff(ends, prepend=0)
     if lengths.max() > self.capacity:
         i = int(lengths.argmax())
@@ -126,7 +272,7 @@ def _check_dataset(self: ReplayBuffer, obs, action, episode_ends):
     return obs, action, lengths
 
 @patch
-def _write(self: ReplayBuffer, obs: np.ndarray, action: np.ndarray, lengths: np.ndarray):
+def _write(self: ReplayBuffer, obs: dict, action: np.ndarray, lengths: np.ndarray):
     "Append validated episodes; keep the longest run of newest episodes (old and new) that fits: FIFO over whole episodes."
     old = self.episode_lengths
     every = np.concatenate([old, lengths])
@@ -135,69 +281,82 @@ def _write(self: ReplayBuffer, obs: np.ndarray, action: np.ndarray, lengths: np.
     drop_new = len(every) - k - drop_old
     if drop_new:                                            # the new block alone overflows: keep its newest episodes
         cut = int(lengths[:drop_new].sum())
-        obs, action, lengths = obs[cut:], action[cut:], lengths[drop_new:]
+        obs, action, lengths = {f: v[cut:] for f, v in obs.items()}, action[cut:], lengths[drop_new:]
     n = len(self)
     if drop_old:                                            # evict the oldest stored episodes and shift the rest down
-        d = int(self._ends[drop_old - 1]); keep = n - d
-        self._obs[:keep] = self._obs[d:n].clone(); self._action[:keep] = self._action[d:n].clone()
-        self._ep_start[:keep] = self._ep_start[d:n] - d; self._ep_end[:keep] = self._ep_end[d:n] - d
+        d = int(self._ends[drop_old - 1])
+        keep = n - d
+        for x in (*self._obs.values(), self._action): x[:keep] = x[d:n].clone()
+        self._ep_start[:keep] = self._ep_start[d:n] - d
+        self._ep_end[:keep] = self._ep_end[d:n] - d
         self._ends = self._ends[drop_old:] - d
         n = keep
     self.n_evicted_episodes += drop_old + drop_new
     m = int(lengths.sum())
     starts = n + np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    dev = lambda a, dt: torch.as_tensor(a, dtype=dt).to(self.device)
-    self._obs[n:n + m] = dev(obs, torch.float32); self._action[n:n + m] = dev(action, torch.float32)
-    self._ep_start[n:n + m] = dev(np.repeat(starts, lengths), torch.long)
-    self._ep_end[n:n + m] = dev(np.repeat(starts + lengths, lengths), torch.long)
+    for f, v in obs.items(): self._obs[f][n:n + m] = torch.as_tensor(v).to(self.device)
+    self._action[n:n + m] = torch.as_tensor(action, dtype=torch.float32).to(self.device)
+    self._ep_start[n:n + m] = torch.as_tensor(np.repeat(starts, lengths), dtype=torch.long).to(self.device)
+    self._ep_end[n:n + m] = torch.as_tensor(np.repeat(starts + lengths, lengths), dtype=torch.long).to(self.device)
     self._ends = np.concatenate([self._ends, starts + lengths]).astype(np.int64)
 
 @patch
 def extend(self: ReplayBuffer, obs, action, episode_ends):
-    "Append whole episodes: `obs` (N, obs_dim), `action` (N, action_dim) and their exclusive `episode_ends`."
+    "Append whole episodes: `obs` (N, obs_dim) or {field: (N, *shape)}, `action` (N, action_dim) and their `episode_ends`."
     self._write(*self._check_dataset(obs, action, episode_ends))
     return self
 
 @patch
 def add_episode(self: ReplayBuffer, obs, actions):
-    "Append one episode of `obs` (L, obs_dim) and `actions` (L, action_dim); checked before anything is written."
-    o = check_rows("obs", obs, self.obs_dim, "obs_dim")
-    return self.extend(o, actions, [len(o)])
+    "Append one episode of `obs` (L, obs_dim) or {field: (L, *shape)} and `actions` (L, action_dim); checked first."
+    if not self.obs_spec.is_dict: obs = check_rows("obs", obs, self.obs_dim, "obs_dim")
+    n = len(next(iter(check_fields(self.obs_spec, obs).values())))
+    return self.extend(obs, actions, [n])
 
 # %% ../nbs/03_data.ipynb #c1403cfe
 @patch
 def add(self: ReplayBuffer, obs, action, done: bool):
     "Append one transition to the open episode; `done=True` closes the episode and writes it to storage."
-    o = check_rows("obs", as_numpy(obs, "obs").reshape(1, -1), self.obs_dim, "obs_dim")
+    sp = self.obs_spec
+    if sp.is_dict:
+        if not isinstance(obs, dict): sp.split(obs, "obs", lead=0)                 # raises the dict-type error
+        o = check_fields(sp, {k: as_numpy(v, f"obs[{k!r}]")[None] for k, v in obs.items()})
+    else: o = {"obs": check_rows("obs", as_numpy(obs, "obs").reshape(1, -1), self.obs_dim, "obs_dim")}
     a = check_rows("action", as_numpy(action, "action").reshape(1, -1), self.action_dim, "action_dim")
     if len(self._open_obs) >= self.capacity:
         raise ValueError(f"the open episode already has capacity={self.capacity} transitions and can never be stored; "
                          f"increase capacity or close episodes sooner.")
-    self._open_obs.append(o[0].copy()); self._open_action.append(a[0].copy())
+    self._open_obs.append({k: v[0].copy() for k, v in o.items()})
+    self._open_action.append(a[0].copy())
     if done:
-        o, a = np.stack(self._open_obs), np.stack(self._open_action)
+        o = {k: np.stack([s[k] for s in self._open_obs]) for k in sp.names}
+        a = np.stack(self._open_action)
         self._open_obs, self._open_action = [], []
-        self._write(o, a, np.array([len(o)]))
+        self._write(o, a, np.array([len(a)]))
     return self
 
 @patch
 def discard_open_episode(self: ReplayBuffer) -> int:
     "Drop the open (unfinished) episode; return how many transitions it had."
-    n = len(self._open_obs); self._open_obs, self._open_action = [], []
+    n = len(self._open_obs)
+    self._open_obs, self._open_action = [], []
     return n
 
 @patch
-def arrays(self: ReplayBuffer) -> tuple[torch.Tensor, torch.Tensor]:
-    "(obs (N, obs_dim), action (N, action_dim)) of the stored transitions in time order: views, on `self.device`."
-    n = len(self); return self._obs[:n], self._action[:n]
+def arrays(self: ReplayBuffer) -> tuple:
+    """(obs, action (N, action_dim)) of the stored transitions in time order, as views on `self.device`; `obs` is in the
+    env's form: (N, obs_dim) for a flat observation, {field: (N, *shape)} for a dict."""
+    n = len(self)
+    return self.obs_spec.join({k: v[:n] for k, v in self._obs.items()}), self._action[:n]
 
 @patch
-def episode(self: ReplayBuffer, i: int) -> tuple[torch.Tensor, torch.Tensor]:
-    "(obs, action) of stored episode `i` (negative counts from the newest)."
+def episode(self: ReplayBuffer, i: int) -> tuple:
+    "(obs, action) of stored episode `i` (negative counts from the newest); obs in the env's form."
     if not -self.n_episodes <= i < self.n_episodes:
         raise IndexError(f"episode {i} is out of range: the buffer holds {self.n_episodes} episodes.")
-    e = self._ends[i]; s = e - self.episode_lengths[i]
-    return self._obs[s:e], self._action[s:e]
+    e = self._ends[i]
+    s = e - self.episode_lengths[i]
+    return self.obs_spec.join({k: v[s:e] for k, v in self._obs.items()}), self._action[s:e]
 
 # %% ../nbs/03_data.ipynb #9e8f97fb
 @patch
@@ -210,8 +369,10 @@ def _offsets(self: ReplayBuffer, To: int, Tp: int):
 
 @patch
 def windows(self: ReplayBuffer, index: torch.Tensor, obs_horizon: int, action_horizon: int) -> dict:
-    "Windows at buffer positions `index` (B,): obs (B, To, Do), action (B, Tp, Da), action_mask (B, Tp), index (B,)."
-    check_positive("obs_horizon", obs_horizon, integer=True); check_positive("action_horizon", action_horizon, integer=True)
+    """Windows at buffer positions `index` (B,): obs (B, To, Do) or {field: (B, To, *shape)}, action (B, Tp, Da),
+    action_mask (B, Tp), index (B,)."""
+    check_positive("obs_horizon", obs_horizon, integer=True)
+    check_positive("action_horizon", action_horizon, integer=True)
     o_off, a_off = self._offsets(int(obs_horizon), int(action_horizon))
     index = index.to(self.device)
     take = lambda x, i: torch.index_select(x, 0, i.reshape(-1)).reshape(*i.shape, *x.shape[1:])
@@ -220,7 +381,8 @@ def windows(self: ReplayBuffer, index: torch.Tensor, obs_horizon: int, action_ho
     act_idx = index[:, None] + a_off
     mask = act_idx < e                                                     # p + k <= e - 1
     act_idx = torch.minimum(act_idx, e - 1)                                # clamp to the episode's last action
-    return {"obs": take(self._obs, obs_idx), "action": take(self._action, act_idx), "action_mask": mask, "index": index}
+    obs = self.obs_spec.join({k: take(v, obs_idx) for k, v in self._obs.items()})   # every field: the same gather
+    return {"obs": obs, "action": take(self._action, act_idx), "action_mask": mask, "index": index}
 
 @patch
 def sample(self: ReplayBuffer, batch_size: int, obs_horizon: int, action_horizon: int,
@@ -229,7 +391,8 @@ def sample(self: ReplayBuffer, batch_size: int, obs_horizon: int, action_horizon
     check_positive("batch_size", batch_size, integer=True)
     n = len(self)
     if n == 0:
-        raise ValueError("the buffer holds no closed episode yet; add episodes (or close the open one with done=True) before sampling.")
+        raise ValueError("the buffer holds no closed episode yet; add episodes (or close the open one with done=True) "
+                         "before sampling.")
     if generator is not None and generator.device.type != self.device.type:
         raise ValueError(f"generator is on {generator.device} but the buffer is on {self.device}; "
                          f"use torch.Generator(device={str(self.device)!r}).")
@@ -241,7 +404,8 @@ def sample(self: ReplayBuffer, batch_size: int, obs_horizon: int, action_horizon
 def to(self: ReplayBuffer, device) -> ReplayBuffer:
     "Move the storage to `device` (in place); returns the buffer."
     dev = get_device(device)
-    for k in ("_obs", "_action", "_ep_start", "_ep_end"): setattr(self, k, getattr(self, k).to(dev))
+    self._obs = {k: v.to(dev) for k, v in self._obs.items()}
+    for k in ("_action", "_ep_start", "_ep_end"): setattr(self, k, getattr(self, k).to(dev))
     self.device = dev
     return self
 
@@ -287,23 +451,37 @@ class Normalizer(nn.Module):
 
     def extra_repr(self): return f"dim={self.dim}"
 
-def fit_normalizers(buffer: ReplayBuffer, range_eps: float = 1e-4) -> tuple[Normalizer, Normalizer]:
-    "(obs normalizer, action normalizer) fitted on all stored transitions, on the buffer's device."
+# %% ../nbs/03_data.ipynb #e2f14e4d
+def fit_obs_normalizers(spec: ObsSpec, obs, range_eps: float = 1e-4) -> dict:
+    """One `Normalizer` per float field of `obs` ({field: (N, *shape)} or, for a flat spec, (N, Do)), fitted over each
+    field's flattened values; non-float fields (uint8 images) get none: their encoder scales them itself."""
+    f = spec.split(obs, "obs") if spec.is_dict or not isinstance(obs, dict) else obs
+    return {k: Normalizer.fit(v.reshape(len(v), -1), range_eps) for k, v in f.items() if spec.is_float(k)}
+
+def fit_normalizers(buffer: ReplayBuffer, range_eps: float = 1e-4) -> tuple:
+    """(obs normalizer, action normalizer) fitted on all stored transitions, on the buffer's device. For a flat observation
+    the first is one `Normalizer`; for a dict it is {field: Normalizer} over the float fields."""
     if len(buffer) == 0: raise ValueError("cannot fit normalizers on an empty buffer.")
     o, a = buffer.arrays()
-    return Normalizer.fit(o, range_eps), Normalizer.fit(a, range_eps)
+    on = fit_obs_normalizers(buffer.obs_spec, o, range_eps)
+    return (on if buffer.obs_spec.is_dict else on["obs"]), Normalizer.fit(a, range_eps)
 
 # %% ../nbs/03_data.ipynb #8e50a446
-FORMAT_NAME, FORMAT_VERSION = "diffusion_policy_nb.ReplayBuffer", 1
+FORMAT_NAME, FORMAT_VERSION = "diffusion_policy_nb.ReplayBuffer", 2
+
+def _obs_key(spec: ObsSpec, k: str) -> str: return f"obs.{k}" if spec.is_dict else "obs"
 
 @patch
 def save(self: ReplayBuffer, path) -> Path:
     "Write the stored episodes to `path` in our `.npz` format (see the table above); returns the path."
     if len(self) == 0: raise ValueError("the buffer holds no closed episode; there is nothing to save.")
     meta = json.dumps(self.meta)   # fails early (TypeError) on metadata that is not JSON-able
-    path = Path(path); o, a = self.arrays()
+    path = Path(path)
+    n = len(self)
     arrays = dict(format=np.array(FORMAT_NAME), format_version=np.array(FORMAT_VERSION, np.int64),
-                  obs=o.cpu().numpy(), action=a.cpu().numpy(), episode_ends=self._ends.astype(np.int64),
+                  obs_spec=np.array(json.dumps(self.obs_spec.to_json())),
+                  **{_obs_key(self.obs_spec, k): v[:n].cpu().numpy() for k, v in self._obs.items()},
+                  action=self._action[:n].cpu().numpy(), episode_ends=self._ends.astype(np.int64),
                   capacity=np.array(self.capacity, np.int64), meta=np.array(meta))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
@@ -314,42 +492,58 @@ def save(self: ReplayBuffer, path) -> Path:
         raise
     return path
 
-def _space_dims(env) -> tuple[int, int, str]:
-    "obs_dim, action_dim and a name for `env` (a gymnasium id or Env)."
+def spec_of(obs) -> ObsSpec:
+    "The `ObsSpec` of whole-dataset observations: one flat field for an (N, Do) array, one field per key of a dict."
+    if isinstance(obs, dict):
+        return ObsSpec({k: (as_numpy(v, f"obs[{k!r}]").shape[1:] or (1,), as_numpy(v, k).dtype) for k, v in obs.items()})
+    a = as_numpy(obs, "obs")
+    if a.ndim not in (1, 2):
+        raise ValueError(f"obs must be 2-D (N, dim) or a dict of fields, got shape {a.shape}; pick low-dimensional keys "
+                         "with obs_key=.")
+    return ObsSpec.from_dim(a.shape[1] if a.ndim == 2 else 1)
+
+def _space_specs(env) -> tuple:
+    "The `ObsSpec`, action_dim and a name for `env` (a gymnasium id or Env)."
     if isinstance(env, str):
         import gymnasium as gym
-        e = gym.make(env); name = env
+        e, name = gym.make(env), env
         try: o, a = e.observation_space, e.action_space
         finally: e.close()
     else: o, a, name = env.observation_space, env.action_space, type(getattr(env, "unwrapped", env)).__name__
-    for what, sp in (("observation", o), ("action", a)):
-        if getattr(sp, "shape", None) is None or len(sp.shape) != 1:
-            raise ValueError(f"env {name}: the {what} space {sp} is not a flat Box.")
-    return o.shape[0], a.shape[0], name
+    if getattr(a, "shape", None) is None or len(a.shape) != 1:
+        raise ValueError(f"env {name}: the action space {a} is not a flat Box.")
+    spec = ObsSpec.from_space(o, f"env {name}")
+    if not spec.is_dict and len(spec.shape("obs")) != 1:
+        raise ValueError(f"env {name}: the observation space {o} is not a flat Box.")
+    return spec, a.shape[0], name
 
 def build_buffer(obs, action, episode_ends, meta: Optional[dict] = None, capacity: Optional[int] = None,
                  device="cpu", env=None) -> ReplayBuffer:
-    "Validate whole-dataset arrays (and their sizes against `env`), then build a buffer; `capacity` defaults to N."
-    obs, action = as_numpy(obs, "obs"), as_numpy(action, "action")
-    if obs.ndim == 1: obs = obs[:, None]
+    "Validate whole-dataset arrays (and their shapes against `env`), then build a buffer; `capacity` defaults to N."
+    action = as_numpy(action, "action")
     if action.ndim == 1: action = action[:, None]
-    if obs.ndim != 2 or action.ndim != 2:
-        raise ValueError(f"obs and action must be 2-D (N, dim), got shapes {obs.shape} and {action.shape}; "
+    spec = spec_of(obs)
+    if not spec.is_dict and action.ndim != 2:
+        raise ValueError(f"obs and action must be 2-D (N, dim), got shapes {np.shape(obs)} and {action.shape}; "
                          f"pick low-dimensional keys with obs_key=.")
-    obs = check_rows("obs", obs, obs.shape[1], "obs_dim")
-    action = check_rows("action", action, action.shape[1], "action_dim", length=len(obs))
-    ends = check_episode_ends(episode_ends, len(obs))
+    fields = check_fields(spec, obs if spec.is_dict else check_rows("obs", obs, spec.flat_dim, "obs_dim"))
+    n = len(next(iter(fields.values())))
+    action = check_rows("action", action, action.shape[1] if action.ndim == 2 else -1, "action_dim", length=n)
+    ends = check_episode_ends(episode_ends, n)
     if env is not None:
-        do, da, name = _space_dims(env)
-        if (do, da) != (obs.shape[1], action.shape[1]):
-            raise ValueError(f"the dataset has obs_dim={obs.shape[1]}, action_dim={action.shape[1]} but env {name} has "
-                             f"obs_dim={do}, action_dim={da}.")
-    buf = ReplayBuffer(capacity or len(obs), obs.shape[1], action.shape[1], device).extend(obs, action, ends)
+        es, da, name = _space_specs(env)
+        if spec.is_dict != es.is_dict or (spec.is_dict and es != spec) or (spec.flat_dim, action.shape[1]) != (es.flat_dim, da):
+            got = f"obs_dim={spec.flat_dim}" if not spec.is_dict else f"observations {spec}"
+            want = f"obs_dim={es.flat_dim}" if not es.is_dict else f"observations {es}"
+            raise ValueError(f"the dataset has {got}, action_dim={action.shape[1]} but env {name} has {want}, "
+                             f"action_dim={da}.")
+    buf = ReplayBuffer(capacity or n, action_dim=action.shape[1], device=device, obs_spec=spec)
+    buf.extend(spec.join(fields), action, ends)
     buf.meta = dict(meta or {})
     return buf
 
 def read_ours(path) -> tuple:
-    "Read our format: (obs, action, episode_ends, meta, capacity)."
+    "Read our format (version 1: one `obs` array; 2: `obs.<field>` arrays and `obs_spec`): (obs, action, ends, meta, capacity)."
     with np.load(path, allow_pickle=False) as z:
         keys = set(z.files)
         if "format_version" not in keys:
@@ -357,8 +551,13 @@ def read_ours(path) -> tuple:
                              f"(keys: {sorted(keys)}); use load_dataset for plain .npz files.")
         version = int(z["format_version"])
         if version > FORMAT_VERSION:
-            raise ValueError(f"{path} has format_version={version}, newer than this library's {FORMAT_VERSION}; upgrade diffusion_policy_nb.")
-        return z["obs"], z["action"], z["episode_ends"], json.loads(str(z["meta"])), int(z["capacity"])
+            raise ValueError(f"{path} has format_version={version}, newer than this library's {FORMAT_VERSION}; "
+                             "upgrade diffusion_policy_nb.")
+        if version == 1: obs = z["obs"]
+        else:
+            spec = ObsSpec.from_json(json.loads(str(z["obs_spec"])))
+            obs = spec.join({k: z[_obs_key(spec, k)] for k in spec.names})
+        return obs, z["action"], z["episode_ends"], json.loads(str(z["meta"])), int(z["capacity"])
 
 @patch(cls_method=True)
 def load(cls: ReplayBuffer, path, device="cpu", capacity: Optional[int] = None) -> ReplayBuffer:

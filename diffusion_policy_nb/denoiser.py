@@ -76,39 +76,38 @@ class ResidualMLPBlock(nn.Module):
         return h + self.fc2(self.act(self.fc1(self.norm(h))))
 
 class MLPDenoiser(nn.Module):
-    "Residual MLP on [flattened x_t, flattened obs] + time embedding; predicts (B, Tp, Da)."
+    "Residual MLP on [flattened x_t, cond] + time embedding; predicts (B, Tp, Da)."
     def __init__(self,
                  action_dim: int,           # Da
-                 obs_dim: int,              # Do
+                 cond_dim: int,             # size of the conditioning vector (To·Do for the flattened history)
                  action_horizon: int,       # Tp: steps in the predicted chunk (the MLP is built for one Tp)
-                 obs_horizon: int,          # To: observations in the conditioning history
                  hidden_dim: int = 256,     # H: width of the residual stream and of the time MLP
                  n_blocks: int = 3,         # residual blocks
                  time_embed_dim: int = 64,  # size of the sinusoidal code fed to the time MLP
                  act: str = "silu"):        # activation, one of ACTIVATIONS
         super().__init__()
-        for k, v in dict(action_dim=action_dim, obs_dim=obs_dim, action_horizon=action_horizon, obs_horizon=obs_horizon,
+        for k, v in dict(action_dim=action_dim, cond_dim=cond_dim, action_horizon=action_horizon,
                          hidden_dim=hidden_dim, n_blocks=n_blocks, time_embed_dim=time_embed_dim).items():
             check_positive(k, v, integer=True)
         check_choice("act", act, ACTIVATIONS)
         H = hidden_dim
-        self.x_shape, self.obs_shape = (action_horizon, action_dim), (obs_horizon, obs_dim)
+        self.x_shape, self.cond_dim = (action_horizon, action_dim), cond_dim
         self.time_emb = TimestepEmbedding(time_embed_dim, H, H, act)
-        self.inp = nn.Linear(action_horizon * action_dim + obs_horizon * obs_dim, H)
+        self.inp = nn.Linear(action_horizon * action_dim + cond_dim, H)
         self.blocks = nn.Sequential(*[ResidualMLPBlock(H, act) for _ in range(n_blocks)])
         self.head = nn.Sequential(nn.LayerNorm(H), _act(act), nn.Linear(H, action_horizon * action_dim))
         self._act_fn = _ACT_FN[type(self.head[1])]                          # the same activation, as a function (for `denoise`)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor, obs: torch.Tensor) -> torch.Tensor:
-        if x.shape[1:] != self.x_shape or obs.shape[1:] != self.obs_shape:
-            raise ValueError(f"MLPDenoiser expects x (B, {self.x_shape[0]}, {self.x_shape[1]}) and obs (B, {self.obs_shape[0]}, "
-                             f"{self.obs_shape[1]}); got x {tuple(x.shape)} and obs {tuple(obs.shape)}.")
-        return self.denoise(x, self.condition(t, obs))
+    def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        if x.shape[1:] != self.x_shape or cond.shape[1:] != (self.cond_dim,):
+            raise ValueError(f"MLPDenoiser expects x (B, {self.x_shape[0]}, {self.x_shape[1]}) and cond "
+                             f"(B, cond_dim={self.cond_dim}); got x {tuple(x.shape)} and cond {tuple(cond.shape)}.")
+        return self.denoise(x, self.condition(t, cond))
 
-    def condition(self, t: torch.Tensor, obs: torch.Tensor) -> torch.Tensor:
-        "The part of the first layer that does not depend on x_t: W_o·vec(obs) + b + time_emb(t), shape (B, H)."
+    def condition(self, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        "The part of the first layer that does not depend on x_t: W_c·cond + b + time_emb(t), shape (B, H)."
         n_x = self.x_shape[0] * self.x_shape[1]
-        return F.linear(obs.flatten(1), self.inp.weight[:, n_x:], self.inp.bias) + self.time_emb(t)
+        return F.linear(cond, self.inp.weight[:, n_x:], self.inp.bias) + self.time_emb(t)
 
     def denoise_weights(self) -> tuple:
         "The tensors `denoise` reads, in order: fetch them once per plan (each `module.attr` lookup costs about a microsecond)."
@@ -169,11 +168,10 @@ class ConditionalResidualBlock1D(nn.Module):
         return self.block2(out) + self.residual(x)
 
 class ConditionalUnet1D(nn.Module):
-    "Chi et al.'s FiLM-conditioned 1-D temporal U-Net: (x_t (B,Tp,Da), t (B,), obs (B,To,Do)) -> (B,Tp,Da), any Tp >= 1."
+    "Chi et al.'s FiLM-conditioned 1-D temporal U-Net: (x_t (B,Tp,Da), t (B,), cond (B,cond_dim)) -> (B,Tp,Da), any Tp."
     def __init__(self,
                  action_dim: int,                          # Da: channels of the 1-D signal
-                 obs_dim: int,                             # Do
-                 obs_horizon: int,                         # To: the FiLM input holds the flattened (To, Do) history
+                 cond_dim: int,                            # size of the conditioning vector, the FiLM input with e(t)
                  down_dims: Sequence[int] = (256, 512, 1024),  # channel widths of the levels, finest first
                  kernel_size: int = 5,                     # odd temporal kernel of every conv block
                  n_groups: int = 8,                        # GroupNorm groups; must divide every entry of down_dims
@@ -181,7 +179,7 @@ class ConditionalUnet1D(nn.Module):
                  cond_predict_scale: bool = True,          # FiLM predicts scale and bias (True) or bias only
                  act: str = "mish"):                       # activation, one of ACTIVATIONS (the paper: Mish)
         super().__init__()
-        for k, v in dict(action_dim=action_dim, obs_dim=obs_dim, obs_horizon=obs_horizon, kernel_size=kernel_size,
+        for k, v in dict(action_dim=action_dim, cond_dim=cond_dim, kernel_size=kernel_size,
                          n_groups=n_groups, diffusion_step_embed_dim=diffusion_step_embed_dim).items():
             check_positive(k, v, integer=True)
         down_dims = tuple(down_dims)
@@ -191,7 +189,7 @@ class ConditionalUnet1D(nn.Module):
         if any(c % n_groups for c in down_dims):
             raise ValueError(f"n_groups={n_groups} must divide every entry of down_dims={down_dims} (GroupNorm).")
         check_choice("act", act, ACTIVATIONS)
-        self.action_dim, self.obs_shape = action_dim, (obs_horizon, obs_dim)
+        self.action_dim, self.cond_dim = action_dim, cond_dim
         dsed = diffusion_step_embed_dim
         self.time_emb = TimestepEmbedding(dsed, 4 * dsed, dsed, act)
         R = lambda a, b: ConditionalResidualBlock1D(a, b, kernel_size, n_groups, cond_predict_scale, act)
@@ -206,16 +204,16 @@ class ConditionalUnet1D(nn.Module):
                                   nn.Conv1d(down_dims[0], action_dim, 1))
         blocks = [m for m in self.modules() if isinstance(m, ConditionalResidualBlock1D)]   # registration order = call order
         self.film_sizes = [b.film_size for b in blocks]
-        self.cond_encoder = nn.Sequential(_act(act), nn.Linear(dsed + obs_horizon * obs_dim, sum(self.film_sizes)))
+        self.cond_encoder = nn.Sequential(_act(act), nn.Linear(dsed + cond_dim, sum(self.film_sizes)))
         self.multiple = 2 ** (len(down_dims) - 1)                            # Tp is padded to a multiple of this
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor, obs: torch.Tensor) -> torch.Tensor:
-        if x.shape[2] != self.action_dim or obs.shape[1:] != self.obs_shape:
-            raise ValueError(f"ConditionalUnet1D expects x (B, Tp, {self.action_dim}) and obs (B, {self.obs_shape[0]}, "
-                             f"{self.obs_shape[1]}); got x {tuple(x.shape)} and obs {tuple(obs.shape)}.")
+    def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        if x.shape[2] != self.action_dim or cond.shape[1:] != (self.cond_dim,):
+            raise ValueError(f"ConditionalUnet1D expects x (B, Tp, {self.action_dim}) and cond "
+                             f"(B, cond_dim={self.cond_dim}); got x {tuple(x.shape)} and cond {tuple(cond.shape)}.")
         Tp = x.shape[1]
-        cond = torch.cat([self.time_emb(t), obs.flatten(1)], 1)             # (B, d + To·Do)
-        films = iter(self.cond_encoder(cond).split(self.film_sizes, 1))     # one (B, film_size) per residual block
+        z = torch.cat([self.time_emb(t), cond], 1)                          # (B, d + cond_dim)
+        films = iter(self.cond_encoder(z).split(self.film_sizes, 1))        # one (B, film_size) per residual block
         h = x.transpose(1, 2)                                                # (B, Da, Tp)
         if pad := -Tp % self.multiple: h = F.pad(h, (0, pad))                # (B, Da, Tp + pad)
         skips = []
@@ -230,7 +228,7 @@ class ConditionalUnet1D(nn.Module):
 DENOISERS = ("mlp", "unet")
 DEFAULT_DENOISER = "mlp"     # the quick start's network; measured below: ~40x cheaper per step on CPU than the smallest U-Net tried
 
-def make_denoiser(name: str, action_dim: int, obs_dim: int, action_horizon: int, obs_horizon: int,
+def make_denoiser(name: str, action_dim: int, cond_dim: int, action_horizon: int,
                   hidden_dim: int = 256, **kwargs) -> nn.Module:
     "Build the denoiser `name` ('mlp' or 'unet'); `hidden_dim` is the MLP width, or the U-Net's down_dims = (h, 2h, 4h)."
     check_choice("denoiser", name, DENOISERS)
@@ -242,22 +240,22 @@ def make_denoiser(name: str, action_dim: int, obs_dim: int, action_horizon: int,
             raise ValueError(f"{k}={kwargs[k]!r} is not an argument of {cls.__name__} (denoiser={name!r}); "
                              f"valid: {allowed}.{closest(k, allowed)}")
     if name == "mlp":
-        return MLPDenoiser(action_dim, obs_dim, action_horizon, obs_horizon, hidden_dim=hidden_dim, **kwargs)
+        return MLPDenoiser(action_dim, cond_dim, action_horizon, hidden_dim=hidden_dim, **kwargs)
     check_positive("action_horizon", action_horizon, integer=True)
     kwargs.setdefault("down_dims", (hidden_dim, 2 * hidden_dim, 4 * hidden_dim))
-    return ConditionalUnet1D(action_dim, obs_dim, obs_horizon, **kwargs)
+    return ConditionalUnet1D(action_dim, cond_dim, **kwargs)
 
 # %% ../nbs/02_denoiser.ipynb #dcc3a6af
-def time_denoiser(model: nn.Module, action_horizon: int, action_dim: int, obs_horizon: int, obs_dim: int,
+def time_denoiser(model: nn.Module, action_horizon: int, action_dim: int, cond_dim: int,
                   batch_size: int = 256, train_repeats: int = 10, forward_repeats: int = 100, warmup: int = 2,
                   n_diffusion_steps: int = 100) -> dict:
     "Median (and min) ms of a training step (forward + MSE + backward + AdamW) at `batch_size` and of a no-grad forward at batch 1."
     model = copy.deepcopy(model).train()
     dev = next(model.parameters()).device
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
-    def batch(B):
+    def batch(B):                                               # x (B, Tp, Da), t (B,), a random cond (B, cond_dim)
         return (torch.randn(B, action_horizon, action_dim, device=dev), torch.randint(0, n_diffusion_steps, (B,), device=dev),
-                torch.randn(B, obs_horizon, obs_dim, device=dev))
+                torch.randn(B, cond_dim, device=dev))
     def timed(fn, n):
         out = []
         for i in range(warmup + n):

@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/experts.html.md"
 
 # %% ../nbs/04_experts.ipynb #898c6f3d
 from __future__ import annotations
-import functools, time
+import functools, itertools, time
 from typing import Any, Callable, Optional, Sequence
 
 import gymnasium as gym
@@ -14,39 +14,13 @@ import numpy as np
 import torch
 
 from .core import check_positive
-from .buffer import ReplayBuffer, as_numpy
+from .buffer import ReplayBuffer, ObsSpec, as_numpy
+from .rollout import env_name, make_env, env_steps, run_episodes
 
 # %% auto #0
-__all__ = ['PENDULUM_DT', 'PENDULUM_MAX_SPEED', 'PENDULUM_MAX_TORQUE', 'env_name', 'make_env', 'angle_normalize', 'pendulum_step',
-           'pendulum_lqr', 'lqr_blend', 'EnergyShapingExpert', 'pendulum_grid', 'pendulum_value_function',
-           'PendulumExpert', 'act', 'rollout', 'collect', 'pendulum_initial_states', 'pendulum_rollouts']
-
-# %% ../nbs/04_experts.ipynb #c0bcb080
-def env_name(env) -> str:
-    "A readable name for an env: its id if it has a spec, else its class."
-    spec = getattr(env, "spec", None)
-    return spec.id if spec is not None else type(getattr(env, "unwrapped", env)).__name__
-
-def make_env(env, **kw) -> gym.Env:
-    "An `Env` from an id (made with `gym.make(env, **kw)`) or an instance, checked: continuous `Box` actions, flat `Box` observations."
-    if isinstance(env, str):
-        try: e = gym.make(env, **kw)
-        except (gym.error.Error, TypeError) as err: raise ValueError(f"env={env!r} could not be made: {err}") from err
-    elif isinstance(env, gym.Env):
-        if kw: raise ValueError(f"keyword arguments {sorted(kw)} only apply when env is an id; got an Env instance.")
-        e = env
-    else: raise TypeError(f"env must be a gymnasium id (str) or a gymnasium.Env, got {type(env).__name__}.")
-    a, o = e.action_space, e.observation_space
-    problem = None
-    if not (isinstance(a, gym.spaces.Box) and np.issubdtype(a.dtype, np.floating)):
-        problem = f"its action_space {a} is not a continuous Box; only continuous (float Box) actions are supported"
-    elif len(a.shape) != 1: problem = f"its action_space {a} is not flat; the actions must have shape (action_dim,)"
-    elif not (isinstance(o, gym.spaces.Box) and len(o.shape) == 1):
-        problem = f"its observation_space {o} is not a flat Box; observations must be vectors of shape (obs_dim,)"
-    if problem:
-        if isinstance(env, str): e.close()
-        raise ValueError(f"env {env_name(e)}: {problem}.")
-    return e
+__all__ = ['PENDULUM_DT', 'PENDULUM_MAX_SPEED', 'PENDULUM_MAX_TORQUE', 'angle_normalize', 'pendulum_step', 'pendulum_lqr',
+           'lqr_blend', 'EnergyShapingExpert', 'pendulum_grid', 'pendulum_value_function', 'PendulumExpert', 'rollout',
+           'collect', 'pendulum_initial_states', 'pendulum_rollouts']
 
 # %% ../nbs/04_experts.ipynb #e1c62697
 PENDULUM_DT, PENDULUM_MAX_SPEED, PENDULUM_MAX_TORQUE = 0.05, 8.0, 2.0
@@ -174,75 +148,40 @@ class PendulumExpert:
         return f"PendulumExpert(temperature={self.temperature}, n_actions={len(self.actions)}, g={self.g}, lqr_catch={self.lqr_catch})"
 
 # %% ../nbs/04_experts.ipynb #9f7e0aa9
-def act(agent: Callable, obs: np.ndarray, space: gym.spaces.Box, where: str) -> np.ndarray:
-    "Call `agent(obs)`, check the action's shape and values against `space`, and clip it to the bounds (float32)."
-    a = agent(obs)
-    if isinstance(a, torch.Tensor): a = a.detach().cpu().numpy()
-    try: a = np.asarray(a, dtype=np.float32)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"the agent returned {type(a).__name__} {where}, not a numeric array: {e}") from e
-    if a.shape != space.shape:
-        raise ValueError(f"the agent returned an action of shape {a.shape} {where}; the action space {space} needs shape {space.shape}.")
-    if not np.isfinite(a).all():
-        raise ValueError(f"the agent returned a non-finite action {a.tolist()} {where}.")
-    return np.clip(a, space.low, space.high)
-
-def _reset_agent(agent):
-    r = getattr(agent, "reset", None)
-    if callable(r): r()
-
-def _episode_limit(env: gym.Env, max_steps: Optional[int]) -> int:
-    if max_steps is not None: return check_positive("max_steps", max_steps, integer=True)
-    spec = getattr(env, "spec", None)
-    return (spec.max_episode_steps if spec is not None and spec.max_episode_steps else None) or 1000
-
 def rollout(env, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None) -> dict:
     "Run one episode per seed with `agent` (expert protocol); returns {'returns', 'lengths', 'seeds'} (numpy arrays)."
-    made = isinstance(env, str); env = make_env(env)
-    limit, seeds = _episode_limit(env, max_steps), [int(s) for s in seeds]
-    returns, lengths = np.zeros(len(seeds)), np.zeros(len(seeds), np.int64)
-    try:
-        for i, seed in enumerate(seeds):
-            obs, _ = env.reset(seed=seed); _reset_agent(agent)
-            for t in range(limit):
-                a = act(agent, obs, env.action_space, f"at step {t} of the episode with seed {seed}")
-                obs, r, term, trunc, _ = env.step(a)
-                returns[i] += r; lengths[i] = t + 1
-                if term or trunc: break
-    finally:
-        if made: env.close()
-    return {"returns": returns, "lengths": lengths, "seeds": np.array(seeds)}
+    res = run_episodes(env, agent, seeds, max_steps)                       # the package's one loop (03a_rollout)
+    return {k: res[k] for k in ("returns", "lengths", "seeds")}
 
 # %% ../nbs/04_experts.ipynb #fdc0cede
 def collect(env, expert: Callable, n_steps: int, buffer: ReplayBuffer, seed: int = 0, max_steps: Optional[int] = None) -> dict:
     "Add whole expert episodes to `buffer` until at least `n_steps` transitions were added; returns returns, lengths, seeds."
-    check_positive("n_steps", n_steps, integer=True); check_positive("seed", seed, integer=True, allow_zero=True)
-    made = isinstance(env, str); env = make_env(env)
+    check_positive("n_steps", n_steps, integer=True)
+    check_positive("seed", seed, integer=True, allow_zero=True)
+    made = isinstance(env, str)
+    env = make_env(env)
     try:
-        limit = _episode_limit(env, max_steps)
-        do, da = env.observation_space.shape[0], env.action_space.shape[0]
-        if (buffer.obs_dim, buffer.action_dim) != (do, da):
+        spec, da = ObsSpec.from_space(env.observation_space), env.action_space.shape[0]
+        if (spec.is_dict, spec.flat_dim, da) != (buffer.obs_spec.is_dict, buffer.obs_dim, buffer.action_dim) or (
+                spec.is_dict and spec != buffer.obs_spec):
             raise ValueError(f"the buffer has obs_dim={buffer.obs_dim}, action_dim={buffer.action_dim} but env "
-                             f"{env_name(env)} has obs_dim={do}, action_dim={da}.")
+                             f"{env_name(env)} has obs_dim={spec.flat_dim}, action_dim={da}.")
         if buffer.open_episode_length:
             raise ValueError(f"the buffer has an open episode of {buffer.open_episode_length} steps; close it (done=True) "
                              f"or call buffer.discard_open_episode() first.")
         added, returns, lengths, seeds, t0 = 0, [], [], [], time.perf_counter()
-        while added < n_steps:
-            ep_seed = seed + len(seeds)
-            obs, _ = env.reset(seed=ep_seed); _reset_agent(expert)
-            ret = 0.0
-            try:
-                for t in range(limit):
-                    a = act(expert, obs, env.action_space, f"at step {t} of the episode with seed {ep_seed}")
-                    next_obs, r, term, trunc, _ = env.step(a)
-                    done = term or trunc or t == limit - 1
-                    buffer.add(obs, a, done)
-                    obs, ret = next_obs, ret + float(r)
-                    if done: break
-            except BaseException:
-                buffer.discard_open_episode(); raise
-            added += t + 1; returns.append(ret); lengths.append(t + 1); seeds.append(ep_seed)
+        try:
+            for st in env_steps(env, expert, itertools.count(seed), max_steps):
+                buffer.add(st.obs, st.action, st.done)
+                if st.t == 0: returns.append(0.0); seeds.append(st.seed)
+                returns[-1] += st.reward
+                if st.done:
+                    added += st.t + 1
+                    lengths.append(st.t + 1)
+                    if added >= n_steps: break
+        except BaseException:
+            buffer.discard_open_episode()
+            raise
     finally:
         if made: env.close()
     buffer.meta.setdefault("collections", []).append(

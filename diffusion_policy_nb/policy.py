@@ -13,57 +13,77 @@ from typing import Optional
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from torch import nn
 
 from .core import check_choice, check_positive, get_device
 from .schedule import NoiseScheduler, SAMPLERS, PREDICTION_TYPES, SCHEDULES
 from .denoiser import make_denoiser, DENOISERS, TimestepEmbedding
-from .buffer import Normalizer
+from .buffer import Normalizer, ObsSpec
+from .encoder import ENCODERS, PolicyNetwork, make_encoder, normalize_obs
 
 # %% auto #0
-__all__ = ['POLICY_FORMAT_VERSION', 'POLICY_CLASSES', 'ChunkPolicy', 'predict_action', 'reset', 'act', 'shard_rows', 'masked_mse',
-           'DiffusionPolicy', 'BCPolicy', 'atomic_write', 'policy_tensors', 'save', 'load_policy',
-           'normalizer_from_tensors']
+__all__ = ['POLICY_FORMAT_VERSION', 'POLICY_CLASSES', 'ChunkPolicy', 'shard_rows', 'masked_mse', 'DiffusionPolicy', 'BCPolicy',
+           'atomic_write', 'load_policy', 'normalizer_from_tensors']
 
 # %% ../nbs/05_policy.ipynb #fe93961c
-POLICY_FORMAT_VERSION = 1
+POLICY_FORMAT_VERSION = 2     # 2: named observation fields, an encoder stage (weights under model.encoder / model.denoiser)
 
 class ChunkPolicy:
     "Base class: normalisers, horizons, receding-horizon control and safe save/load around a network `self.model`."
     algo = None
     def __init__(self,
-                 obs_dim: int,                    # Do: size of one observation
-                 action_dim: int,                 # Da: size of one action
+                 obs_dim: Optional[int] = None,   # Do: size of one flat observation (or give obs_spec)
+                 action_dim: int = None,          # Da: size of one action
                  obs_horizon: int = 2,            # To: observations conditioned on
                  action_horizon: int = 8,         # Tp: actions predicted per plan
                  n_action_steps: int = 2,         # Ta: actions executed before re-planning (<= Tp)
                  denoiser: str = "mlp",           # network family: "mlp" or "unet"
                  hidden_dim: int = 256,           # width of the network (see the denoiser notebook for the U-Net mapping)
                  denoiser_kwargs: Optional[dict] = None,  # extra network knobs (n_blocks, down_dims, ...)
-                 device: str | torch.device = "cpu"):
-        for k, v in dict(obs_dim=obs_dim, action_dim=action_dim, obs_horizon=obs_horizon, action_horizon=action_horizon,
+                 device: str | torch.device = "cpu",
+                 obs_spec: Optional[ObsSpec | dict] = None,  # named observation fields (an ObsSpec or its JSON)
+                 obs_encoder: str = "flat",       # the observation encoder, one of ENCODERS
+                 encoder_kwargs: Optional[dict] = None):  # its extra arguments
+        if isinstance(obs_spec, dict): obs_spec = ObsSpec.from_json(obs_spec)
+        if (obs_dim is None) == (obs_spec is None): raise ValueError("give exactly one of obs_dim and obs_spec.")
+        if obs_spec is None: check_positive("obs_dim", obs_dim, integer=True)
+        for k, v in dict(action_dim=action_dim, obs_horizon=obs_horizon, action_horizon=action_horizon,
                          n_action_steps=n_action_steps, hidden_dim=hidden_dim).items():
             check_positive(k, v, integer=True)
         if n_action_steps > action_horizon:
             raise ValueError(f"n_action_steps={n_action_steps} must be <= action_horizon={action_horizon} "
                              "(a plan cannot execute more actions than it predicts).")
         check_choice("denoiser", denoiser, DENOISERS)
-        self.obs_dim, self.action_dim = int(obs_dim), int(action_dim)
+        self.obs_spec = ObsSpec.from_dim(obs_dim) if obs_spec is None else obs_spec
+        self.action_dim = int(action_dim)
         self.obs_horizon, self.action_horizon, self.n_action_steps = int(obs_horizon), int(action_horizon), int(n_action_steps)
         self.denoiser, self.hidden_dim, self.denoiser_kwargs = denoiser, int(hidden_dim), dict(denoiser_kwargs or {})
+        self.obs_encoder, self.encoder_kwargs = obs_encoder, dict(encoder_kwargs or {})
         self.device = get_device(device)
-        self.model = make_denoiser(denoiser, self.action_dim, self.obs_dim, self.action_horizon, self.obs_horizon,
-                                   hidden_dim=self.hidden_dim, **self.denoiser_kwargs).to(self.device)
-        self.obs_normalizer: Optional[Normalizer] = None
+        enc = make_encoder(obs_encoder, self.obs_spec, self.obs_horizon, **self.encoder_kwargs)
+        den = make_denoiser(denoiser, self.action_dim, enc.cond_dim, self.action_horizon, hidden_dim=self.hidden_dim,
+                            **self.denoiser_kwargs)
+        self.model = PolicyNetwork(enc, den).to(self.device)
+        self.obs_normalizers: Optional[dict] = None          # {field: Normalizer} over the float fields
         self.action_normalizer: Optional[Normalizer] = None
         self.reset()
+
+    @property
+    def obs_dim(self) -> int: return self.obs_spec.flat_dim
+
+    def __call__(self, obs, generator: Optional[torch.Generator] = None) -> np.ndarray:
+        "The expert protocol: `policy(obs) -> action` is `act`."
+        return self.act(obs, generator)
 
     # -- configuration -------------------------------------------------------------------------------------------
     def config(self) -> dict:
         "The constructor arguments, JSON-serialisable (device excluded)."
-        return dict(algo=self.algo, obs_dim=self.obs_dim, action_dim=self.action_dim, obs_horizon=self.obs_horizon,
+        obs = dict(obs_spec=self.obs_spec.to_json()) if self.obs_spec.is_dict else dict(obs_dim=self.obs_dim)
+        return dict(algo=self.algo, **obs, action_dim=self.action_dim, obs_horizon=self.obs_horizon,
                     action_horizon=self.action_horizon, n_action_steps=self.n_action_steps, denoiser=self.denoiser,
-                    hidden_dim=self.hidden_dim, denoiser_kwargs=self.denoiser_kwargs)
+                    hidden_dim=self.hidden_dim, denoiser_kwargs=self.denoiser_kwargs, obs_encoder=self.obs_encoder,
+                    encoder_kwargs=self.encoder_kwargs)
 
     def __repr__(self):
         n = sum(p.numel() for p in self.model.parameters())
@@ -71,70 +91,131 @@ class ChunkPolicy:
 
     def to(self, device):
         "Move the network, normalisers and tables to `device` (returns self)."
-        self.device = get_device(device); self.model.to(self.device)
-        for nm in (self.obs_normalizer, self.action_normalizer):
+        self.device = get_device(device)
+        self.model.to(self.device)
+        for nm in [self.action_normalizer, *(self.obs_normalizers or {}).values()]:
             if nm is not None: nm.to(self.device)
-        self.reset(); return self
+        self.reset()
+        return self
 
     # -- normalisation ---------------------------------------------------------------------------------------------
-    def set_normalizers(self, obs_normalizer: Normalizer, action_normalizer: Normalizer):
-        "Attach normalisers fitted on the demonstrations (observations (N, Do), actions (N, Da))."
-        self.obs_normalizer, self.action_normalizer = obs_normalizer.to(self.device), action_normalizer.to(self.device)
+    @property
+    def obs_normalizer(self):
+        "The observation normaliser: one `Normalizer` for a flat observation, {field: Normalizer} for a dict."
+        if self.obs_normalizers is None or self.obs_spec.is_dict: return self.obs_normalizers
+        return self.obs_normalizers["obs"]
+
+    def set_normalizers(self, obs_normalizer, action_normalizer: Normalizer):
+        "Attach normalisers fitted on the demonstrations: obs (a `Normalizer`, or {field: Normalizer}) and actions."
+        on = obs_normalizer if isinstance(obs_normalizer, dict) else {"obs": obs_normalizer}
+        unknown = [k for k in on if k not in self.obs_spec.fields or not self.obs_spec.is_float(k)]
+        if unknown: raise ValueError(f"normalisers for {unknown}, which are not float fields of {self.obs_spec}.")
+        self.obs_normalizers = {k: v.to(self.device) for k, v in on.items()}
+        self.action_normalizer = action_normalizer.to(self.device)
         return self
 
     def _check_ready(self):
-        if self.obs_normalizer is None or self.action_normalizer is None:
+        if self.obs_normalizers is None or self.action_normalizer is None:
             raise RuntimeError("The policy has no normalisers: call set_normalizers(...) (the Trainer does it from its buffer).")
 
+    def _fields(self, obs) -> dict:
+        "A window in the env's form (a tensor, or a dict of tensors) -> {field: tensor}, normalised."
+        return normalize_obs(self.obs_normalizers, obs if isinstance(obs, dict) else {"obs": obs})
+
 # %% ../nbs/05_policy.ipynb #490644ac
+def _as_tensor(x, dtype: str, device) -> torch.Tensor:
+    "A field's values as a tensor of its storage dtype on `device`."
+    return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, device=device,
+                           dtype=torch.float32 if dtype == "float32" else None)
+
+@patch
+def _history_fields(self: ChunkPolicy, obs_history) -> tuple:
+    "obs_history (To, ...) or (B, To, ...) per field, env form -> ({field: (B, To, *shape) tensor}, single)."
+    sp, To = self.obs_spec, self.obs_horizon
+    sp.check_keys(obs_history, "obs_history")
+    raw = obs_history if sp.is_dict else {"obs": obs_history}
+    out, single, B = {}, None, None
+    for k, v in raw.items():
+        t = _as_tensor(v, sp.dtype(k), self.device)
+        shape = sp.shape(k)
+        s = t.ndim == 1 + len(shape)
+        if (t.ndim not in (1 + len(shape), 2 + len(shape)) or tuple(t.shape[-1 - len(shape):]) != (To, *shape)
+                or (single is not None and s != single)):
+            dims = ", ".join(map(str, (To, *shape)))
+            name = "obs_history" if not sp.is_dict else f"obs_history[{k!r}]"
+            form = f"(To, Do)=({dims})" if not sp.is_dict else f"(To, *shape)=({dims})"
+            raise ValueError(f"{name} must have shape {form} or (B, {dims}); got {tuple(t.shape)}.")
+        single = s
+        out[k] = t[None] if s else t
+        if B is not None and out[k].shape[0] != B:
+            raise ValueError(f"obs_history fields have different batch sizes ({B} and {out[k].shape[0]} for {k!r}).")
+        B = out[k].shape[0]
+    if B == 0: raise ValueError("obs_history is an empty batch (B=0): give at least one observation history.")
+    return out, single
+
+@patch
 @torch.inference_mode()
 def predict_action(self: ChunkPolicy, obs_history, generator: Optional[torch.Generator] = None,
                    return_full_plan: bool = False) -> torch.Tensor:
-    "Observation history (To, Do) or (B, To, Do), env units -> executed actions (Ta, Da) or (B, Ta, Da), env units."
+    """Observation history in env units, (To, Do) or (B, To, Do) (a dict of (To, *shape) or (B, To, *shape) per field for
+    a dict observation) -> executed actions (Ta, Da) or (B, Ta, Da), env units."""
     self._check_ready()
-    obs = torch.as_tensor(obs_history, dtype=torch.float32, device=self.device)
-    single = obs.ndim == 2
-    if single: obs = obs[None]
-    if obs.ndim != 3 or obs.shape[1:] != (self.obs_horizon, self.obs_dim):
-        raise ValueError(f"obs_history must have shape (To, Do)=({self.obs_horizon}, {self.obs_dim}) or "
-                         f"(B, {self.obs_horizon}, {self.obs_dim}); got {tuple(torch.as_tensor(obs_history).shape)}.")
-    if obs.shape[0] == 0: raise ValueError("obs_history is an empty batch (B=0): give at least one observation history.")
-    plan = self._plan(self.obs_normalizer.normalize(obs), generator)        # (B, Tp, Da), normalised
+    obs, single = self._history_fields(obs_history)
+    plan = self._plan(self._fields(obs), generator)                          # (B, Tp, Da), normalised
     plan = self.action_normalizer.unnormalize(plan.clamp(-1, 1))
     out = plan if return_full_plan else plan[:, : self.n_action_steps]      # (B, Ta, Da)
     return out[0] if single else out
 
-ChunkPolicy.predict_action = predict_action
-
 # %% ../nbs/05_policy.ipynb #3477f597
+@patch
 def reset(self: ChunkPolicy, n_envs: Optional[int] = None):
-    "Forget the observation history and the action queue; `n_envs` fixes the batch size of `act` (None: decided by the first call)."
+    "Forget the observation history and the action queue; `n_envs` fixes the batch size of `act` (None: the first call's)."
     self._hist, self._queue, self._qpos, self._batched, self._n_envs = None, None, 0, None, n_envs
     self.n_plans = 0                                                        # how many times the network planned since reset
 
+@patch(as_prop=True)
+def history(self: ChunkPolicy):
+    "The observation history `act` conditions on, (N, To, Do) or {field: (N, To, *shape)}; None before the first step."
+    return None if self._hist is None else self.obs_spec.join(self._hist)
+
+@patch
+def _step_fields(self: ChunkPolicy, obs) -> dict:
+    "One control step's observation (env form, one env or N) -> {field: (N, *shape) tensor}; fixes the episode's mode."
+    sp = self.obs_spec
+    sp.check_keys(obs, "obs")
+    raw = obs if sp.is_dict else {"obs": obs}
+    out, batched = {}, self._batched
+    for k, v in raw.items():
+        t = _as_tensor(v, sp.dtype(k), self.device)
+        shape = sp.shape(k)
+        b = t.ndim == len(shape) + 1 if batched is None else batched            # fixed by the episode's first valid call
+        if t.ndim != len(shape) + b or tuple(t.shape[t.ndim - len(shape):]) != shape:
+            name, dims = ("obs", ", ".join(map(str, shape))) if not sp.is_dict else (f"obs[{k!r}]", ", ".join(map(str, shape)))
+            state = "" if self._batched is None else f" (this episode is {'batched' if b else 'unbatched'})"
+            raise ValueError(f"{name} must have shape ({dims},) or (N, {dims}); got {tuple(t.shape)}{state}.")
+        batched = b
+        out[k] = t if b else t[None]
+    n = {v.shape[0] for v in out.values()}
+    if len(n) > 1: raise ValueError(f"the fields of obs hold different numbers of envs: {sorted(n)}.")
+    self._batched = batched
+    return out
+
+@patch
 @torch.inference_mode()
 def act(self: ChunkPolicy, obs, generator: Optional[torch.Generator] = None) -> np.ndarray:
-    "One control step: obs (Do,) or (N, Do) in env units -> action (Da,) or (N, Da) as numpy; re-plans every Ta steps."
-    o = torch.as_tensor(np.asarray(obs), dtype=torch.float32, device=self.device)
-    batched = o.ndim == 2 if self._batched is None else self._batched      # fixed by the episode's first valid call
-    if (o.ndim != 2 if batched else o.shape != (self.obs_dim,)) or o.shape[-1] != self.obs_dim:
-        raise ValueError(f"obs must have shape ({self.obs_dim},) or (N, {self.obs_dim}); got {tuple(np.shape(obs))}"
-                         + ("" if self._batched is None else f" (this episode is {'batched' if batched else 'unbatched'})") + ".")
-    self._batched = batched
-    if not batched: o = o[None]
+    "One control step: obs (Do,) or (N, Do) in env units (or the env's dict) -> action (Da,) or (N, Da) as numpy; re-plans every Ta steps."
+    o = self._step_fields(obs)
     if self._hist is None:                                                  # episode start: repeat the first observation
-        self._hist = o[:, None].repeat(1, self.obs_horizon, 1)             # (N, To, Do)
+        self._hist = {k: v[:, None].repeat(1, self.obs_horizon, *([1] * (v.ndim - 1))) for k, v in o.items()}   # (N, To, ...)
     else:
-        self._hist = torch.cat([self._hist[:, 1:], o[:, None]], 1)
+        self._hist = {k: torch.cat([self._hist[k][:, 1:], v[:, None]], 1) for k, v in o.items()}
     if self._queue is None or self._qpos >= self.n_action_steps:
-        self._queue, self._qpos = self.predict_action(self._hist, generator), 0   # (N, Ta, Da)
+        self._queue, self._qpos = self.predict_action(self.obs_spec.join(self._hist), generator), 0   # (N, Ta, Da)
         self.n_plans += 1
-    a = self._queue[:, self._qpos]; self._qpos += 1
+    a = self._queue[:, self._qpos]
+    self._qpos += 1
     a = a.cpu().numpy()
     return a if self._batched else a[0]
-
-ChunkPolicy.reset, ChunkPolicy.act = reset, act
-ChunkPolicy.__call__ = act
 
 # %% ../nbs/05_policy.ipynb #856a4510
 def shard_rows(n: int, shard: Optional[tuple] = None) -> slice:
@@ -157,10 +238,15 @@ def masked_mse(pred: torch.Tensor, target: torch.Tensor, mask: Optional[torch.Te
     m = mask.to(se.dtype)[..., None]                                         # (B, Tp, 1)
     return W * (se * m[rows]).sum() / (m.sum() * se.shape[-1]).clamp_min(1.0)
 
+def _splits(model: nn.Module) -> bool:
+    "Whether `model` is a `PolicyNetwork` whose denoiser splits into condition() and denoise() (the MLP)."
+    den = getattr(model, "denoiser", None)
+    return all(hasattr(type(den), a) for a in ("condition", "denoise", "denoise_weights"))
+
 class DiffusionPolicy(ChunkPolicy):
     "Diffusion Policy: a denoiser ε_θ(x_t, t, o) trained with the DDPM objective, sampled with DDIM or strided DDPM."
     algo = "diffusion"
-    def __init__(self, obs_dim: int, action_dim: int,
+    def __init__(self, obs_dim: Optional[int] = None, action_dim: Optional[int] = None,
                  n_diffusion_steps: int = 50,      # T
                  noise_schedule: str = "cosine",   # "cosine" or "linear"
                  beta_start: float = 1e-4,         # linear schedule: first β (rescaled to near-zero terminal SNR)
@@ -183,7 +269,7 @@ class DiffusionPolicy(ChunkPolicy):
         self._sched_args = dict(sched_args, n_inference_steps=n_inference_steps, sampler=sampler, eta=eta)
         self.time_table, self.fast_plan = bool(time_table), bool(fast_plan)
         self._compiled_plan = None                                           # set by compile_plan()
-        super().__init__(obs_dim, action_dim, **kwargs)
+        super().__init__(obs_dim, action_dim, **kwargs)       # obs_spec= (named fields) goes through kwargs
         for m in self.model.modules():                                       # the time-embedding table (02_denoiser)
             if isinstance(m, TimestepEmbedding): m.n_timesteps = self.scheduler.T if self.time_table else None
 
@@ -196,42 +282,47 @@ class DiffusionPolicy(ChunkPolicy):
 
     def compute_loss(self, batch: dict, generator: Optional[torch.Generator] = None, model: Optional[nn.Module] = None,
                      shard: Optional[tuple] = None):
-        """The masked DDPM loss on a batch of windows in env units: obs (B, To, Do), action (B, Tp, Da), action_mask (B, Tp).
+        """The masked DDPM loss on a batch of windows in env units: obs (B, To, Do) or {field: (B, To, *shape)},
+        action (B, Tp, Da), action_mask (B, Tp).
         `shard=(rank, world)`: timesteps and noise are drawn for the whole batch, the network runs on this rank's rows only
         (see `masked_mse`), so W ranks together compute exactly the one-process gradient."""
         self._check_ready()
         model = self.model if model is None else model
-        obs = self.obs_normalizer.normalize(batch["obs"])                   # (B, To, Do)
+        obs = self._fields(batch["obs"])                                     # {field: (B, To, ...)}, normalised
         x0 = self.action_normalizer.normalize(batch["action"])              # (B, Tp, Da)
         B = x0.shape[0]
         t = torch.randint(0, self.scheduler.T, (B,), device=x0.device, generator=generator)
         noise = torch.randn(x0.shape, device=x0.device, generator=generator)
         x_t = self.scheduler.add_noise(x0, noise, t)                         # DDPM eq. 4
         rows = shard_rows(B, shard)                                          # this rank's rows (all of them on one process)
-        pred = model(x_t[rows], t[rows], obs[rows])                          # ε_θ(x_t, t, o)
+        pred = model(x_t[rows], t[rows], {k: v[rows] for k, v in obs.items()})   # ε_θ(x_t, t, o)
         return masked_mse(pred, self.scheduler.training_target(x0, noise, t), batch.get("action_mask"), shard)
 
-    def _plan(self, obs_n: torch.Tensor, generator=None, model: Optional[nn.Module] = None) -> torch.Tensor:
+    def _plan(self, obs_n: dict, generator=None, model: Optional[nn.Module] = None) -> torch.Tensor:
         model = self.model if model is None else model
-        shape = (obs_n.shape[0], self.action_horizon, self.action_dim)
+        B, dev = len(next(iter(obs_n.values()))), self.device
+        shape = (B, self.action_horizon, self.action_dim)
         if self.sample_temperature == 1.0: x_T = None                        # the scheduler draws N(0, I)
-        elif self.sample_temperature == 0.0: x_T = torch.zeros(shape, device=obs_n.device)
-        else: x_T = self.sample_temperature * torch.randn(shape, generator=generator, device=obs_n.device)
-        if self.fast_plan and all(hasattr(type(model), a) for a in ("condition", "denoise", "denoise_weights")):
+        elif self.sample_temperature == 0.0: x_T = torch.zeros(shape, device=dev)
+        else: x_T = self.sample_temperature * torch.randn(shape, generator=generator, device=dev)
+        if self.fast_plan and _splits(model):
             plan = self._compiled_plan or self._plan_conditioned
             return plan(model, obs_n, shape, x_T, generator)
-        return self.scheduler.sample(lambda x, t: model(x, t, obs_n), shape, generator=generator, x_T=x_T)
+        cond = model.encode(obs_n)                                           # (B, C): once per plan, not once per step
+        return self.scheduler.sample(lambda x, t: model.denoiser(x, t, cond), shape, generator=generator, x_T=x_T)
 
     def _plan_conditioned(self, model, obs_n, shape, x_T, generator=None):
-        "`scheduler.sample` for a network split as denoise(x, condition(t, o)): the K conditionings in one batched call."
-        sch = self.scheduler
-        K, (B, To, Do) = sch.n_inference_steps, obs_n.shape
+        """`scheduler.sample` for a denoiser split as denoise(x, condition(t, c)): the observation window is encoded once,
+        and the K steps' conditionings are computed in one batched call."""
+        sch, den = self.scheduler, model.denoiser
+        cond = model.encode(obs_n)                                           # (B, C): once per plan
+        K, (B, C) = sch.n_inference_steps, cond.shape
         t_all = sch.timesteps[:, None].expand(K, B).reshape(K * B)                        # (K·B,) visited t, step-major
-        c = model.condition(t_all, obs_n.expand(K, B, To, Do).reshape(K * B, To, Do)).view(K, B, -1)   # (K, B, H)
-        x = torch.randn(shape, generator=generator, device=obs_n.device) if x_T is None else x_T
-        w = model.denoise_weights()                                          # fetched once, not once per step
+        c = den.condition(t_all, cond.expand(K, B, C).reshape(K * B, C)).view(K, B, -1)   # (K, B, H)
+        x = torch.randn(shape, generator=generator, device=cond.device) if x_T is None else x_T
+        w = den.denoise_weights()                                            # fetched once, not once per step
         for i in range(K):
-            x = sch._step(i, model.denoise(x, c[i], w), x, generator)         # the same steps as scheduler.sample
+            x = sch._step(i, den.denoise(x, c[i], w), x, generator)           # the same steps as scheduler.sample
         return x
 
     def compile_plan(self, enable: bool = True, **compile_kwargs):
@@ -239,7 +330,7 @@ class DiffusionPolicy(ChunkPolicy):
         and `denoise`, such as the MLP). On CUDA the default mode is "reduce-overhead", which replays the loop as a CUDA graph
         for each input shape. The first plan of each batch size compiles (seconds); `enable=False` goes back to eager."""
         if not enable: self._compiled_plan = None; return self
-        if not (self.fast_plan and hasattr(type(self.model), "denoise_weights")):
+        if not (self.fast_plan and _splits(self.model)):
             raise ValueError(f"compile_plan needs fast_plan=True and a network with condition()/denoise() (the 'mlp' denoiser); "
                              f"this policy has fast_plan={self.fast_plan} and denoiser={self.denoiser!r}.")
         compile_kwargs.setdefault("dynamic", False)
@@ -251,19 +342,20 @@ class DiffusionPolicy(ChunkPolicy):
 class BCPolicy(ChunkPolicy):
     "Behaviour cloning with MSE on action chunks: the same network as `DiffusionPolicy`, one forward pass per plan."
     algo = "bc"
-    def _inputs(self, obs_n):
-        B = obs_n.shape[0]
-        return (torch.zeros(B, self.action_horizon, self.action_dim, device=obs_n.device),
-                torch.zeros(B, dtype=torch.long, device=obs_n.device))
+    def _inputs(self, obs_n: dict):
+        B = len(next(iter(obs_n.values())))
+        return (torch.zeros(B, self.action_horizon, self.action_dim, device=self.device),
+                torch.zeros(B, dtype=torch.long, device=self.device))
 
     def compute_loss(self, batch: dict, generator: Optional[torch.Generator] = None, model: Optional[nn.Module] = None,
                      shard: Optional[tuple] = None):
         "Masked MSE between the predicted chunk and the demonstrated chunk, in normalised units (`shard`: as `DiffusionPolicy`'s)."
         self._check_ready()
         model = self.model if model is None else model
-        obs = self.obs_normalizer.normalize(batch["obs"])
+        obs = self._fields(batch["obs"])
         x0 = self.action_normalizer.normalize(batch["action"])
-        obs_r = obs[shard_rows(obs.shape[0], shard)]                          # this rank's rows
+        rows = shard_rows(x0.shape[0], shard)
+        obs_r = {k: v[rows] for k, v in obs.items()}                          # this rank's rows
         return masked_mse(model(*self._inputs(obs_r), obs_r), x0, batch.get("action_mask"), shard)
 
     def _plan(self, obs_n, generator=None, model: Optional[nn.Module] = None):
@@ -275,26 +367,43 @@ POLICY_CLASSES = {"diffusion": DiffusionPolicy, "bc": BCPolicy}
 
 def atomic_write(path: Path, write_fn):
     "Call `write_fn(tmp_path)` then rename onto `path`, so readers never see a half-written file."
-    path = Path(path); tmp = path.with_name(f".{path.name}.tmp")
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
     write_fn(tmp)
     with open(tmp, "rb+") as f: os.fsync(f.fileno())
     tmp.replace(path)
 
-def policy_tensors(self: ChunkPolicy, model: Optional[nn.Module] = None) -> dict:
-    "Flat dict of tensors: network weights (`model.*`) and normaliser statistics (`obs_norm.*`, `action_norm.*`)."
+def _norm_prefix(spec: ObsSpec, k: str) -> str: return f"obs_norm.{k}." if spec.is_dict else "obs_norm."
+
+@patch
+def tensors(self: ChunkPolicy, model: Optional[nn.Module] = None) -> dict:
+    """Flat dict of tensors: network weights (`model.*`) and normaliser statistics (`obs_norm.*` for a flat observation,
+    `obs_norm.<field>.*` for a dict; `action_norm.*`)."""
     self._check_ready()
     model = self.model if model is None else model
-    out = {f"model.{k}": v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}   # own storage each
-    for pre, nm in (("obs_norm", self.obs_normalizer), ("action_norm", self.action_normalizer)):
-        out.update({f"{pre}.{k}": torch.as_tensor(v).detach().contiguous().cpu() for k, v in nm.state_dict().items()})
+    out = {f"model.{k}": v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}   # own storage
+    norms = [(_norm_prefix(self.obs_spec, k), nm) for k, nm in self.obs_normalizers.items()]
+    for pre, nm in norms + [("action_norm.", self.action_normalizer)]:
+        out.update({f"{pre}{k}": torch.as_tensor(v).detach().contiguous().cpu() for k, v in nm.state_dict().items()})
     return out
 
+@patch
+def load_tensors(self: ChunkPolicy, tensors: dict, where: str = "the saved tensors") -> ChunkPolicy:
+    "Fill the network and the normalisers from `tensors` (the inverse of `tensors()`)."
+    self.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    sp = self.obs_spec
+    obs = {k: normalizer_from_tensors(tensors, _norm_prefix(sp, k)) for k in sp.names
+           if sp.is_float(k) and f"{_norm_prefix(sp, k)}scale" in tensors}
+    return self.set_normalizers(obs, normalizer_from_tensors(tensors, "action_norm."))
+
+@patch
 def save(self: ChunkPolicy, path, model: Optional[nn.Module] = None) -> Path:
     "Save to folder `path`: policy.json + policy.safetensors (weights of `model`, default the policy's own network)."
     from safetensors.torch import save_file
     from diffusion_policy_nb import __version__
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    tensors = policy_tensors(self, model)
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    tensors = self.tensors(model)
     meta = dict(format_version=POLICY_FORMAT_VERSION, library_version=__version__, config=self.config())
     atomic_write(path / "policy.safetensors", lambda p: save_file(tensors, str(p)))
     atomic_write(path / "policy.json", lambda p: p.write_text(json.dumps(meta, indent=1)))
@@ -307,22 +416,29 @@ def load_policy(path, device: str | torch.device = "cpu") -> ChunkPolicy:
     if not (path / "policy.json").exists():
         raise FileNotFoundError(f"{path} holds no policy.json: not a saved policy folder.")
     try: meta = json.loads((path / "policy.json").read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path/'policy.json'} is not valid JSON ({e}); the file is corrupt.") from e
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path/'policy.json'} is not valid JSON ({e}); the file is corrupt.") from e
     if meta.get("format_version") != POLICY_FORMAT_VERSION:
-        raise ValueError(f"{path} has policy format_version={meta.get('format_version')!r}; this library reads version {POLICY_FORMAT_VERSION}.")
-    cfg = dict(meta["config"]); algo = check_choice("algo", cfg.pop("algo"), POLICY_CLASSES)
+        raise ValueError(f"{path} has policy format_version={meta.get('format_version')!r} (library "
+                         f"{meta.get('library_version')}); this library reads version {POLICY_FORMAT_VERSION}.")
+    cfg = dict(meta["config"])
+    algo = check_choice("algo", cfg.pop("algo"), POLICY_CLASSES)
     try: tensors = load_file(str(path / "policy.safetensors"), device="cpu")
-    except Exception as e: raise ValueError(f"{path/'policy.safetensors'} could not be read as safetensors ({e}); the file is truncated or corrupt.") from e
+    except Exception as e:
+        raise ValueError(f"{path/'policy.safetensors'} could not be read as safetensors ({e}); the file is truncated "
+                         "or corrupt.") from e
     pol = POLICY_CLASSES[algo](**cfg, device=device)
-    pol.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
-    pol.set_normalizers(*(normalizer_from_tensors(tensors, pre) for pre in ("obs_norm.", "action_norm.")))
-    return pol.to(device)
+    return pol.load_tensors(tensors, str(path)).to(device)
 
 def normalizer_from_tensors(tensors: dict, prefix: str) -> Normalizer:
     "Rebuild a `Normalizer` from the entries of `tensors` whose names start with `prefix`."
-    state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+    state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix) and "." not in k[len(prefix):]}
     if "scale" not in state: raise ValueError(f"no normaliser statistics under {prefix!r} in the saved tensors.")
-    nm = Normalizer(state["scale"].shape[0]); nm.load_state_dict(state); return nm
+    nm = Normalizer(state["scale"].shape[0])
+    nm.load_state_dict(state)
+    return nm
 
-ChunkPolicy.save = save
-ChunkPolicy.load = staticmethod(load_policy)
+@patch(cls_method=True)
+def load(cls: ChunkPolicy, path, device: str | torch.device = "cpu") -> ChunkPolicy:
+    "Load a policy folder written by `save` (`load_policy`)."
+    return load_policy(path, device)

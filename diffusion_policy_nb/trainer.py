@@ -22,7 +22,7 @@ from .denoiser import DENOISERS
 from .buffer import ReplayBuffer, Normalizer, load_dataset
 from .experts import make_env, PendulumExpert, rollout, _episode_limit
 from .policy import (ChunkPolicy, DiffusionPolicy, BCPolicy, POLICY_CLASSES, atomic_write,
-                                        load_policy, policy_tensors, normalizer_from_tensors)
+                                        load_policy, normalizer_from_tensors)
 from .distributed import DistInfo, init_distributed, all_reduce_mean_, broadcast_array, wrap_ddp
 
 # %% auto #0
