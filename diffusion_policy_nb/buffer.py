@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/data.html.md"""
 
 # %% ../nbs/03_data.ipynb #a7ee150a
 from __future__ import annotations
-import json, os, tempfile, zipfile
+import json, os, tempfile, warnings, zipfile
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -449,6 +449,11 @@ class Normalizer(nn.Module):
         self._check(y); return (y - self.offset) / self.scale
     forward = normalize
 
+    def union(self, other: "Normalizer") -> "Normalizer":
+        "A normaliser whose fitted range covers both this one's and `other`'s (to widen, never narrow, on new data)."
+        lo, hi = torch.minimum(self.input_min, other.input_min), torch.maximum(self.input_max, other.input_max)
+        return Normalizer.fit(torch.stack([lo, hi]))
+
     def extra_repr(self): return f"dim={self.dim}"
 
 # %% ../nbs/03_data.ipynb #e2f14e4d
@@ -707,3 +712,22 @@ def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, o
     elif fmt == "zarr": obs, action, ends, meta = read_zarr(path, obs_key, action_key)
     else: obs, action, ends, meta = read_minari(path, obs_key)
     return build_buffer(obs, action, ends, meta, capacity, device, env)
+
+# %% ../nbs/03_data.ipynb #9be41299
+@patch
+def extend_from(self: ReplayBuffer, path, obs_key=None, action_key=None, what: str = "the dataset",
+                env_name: str = "") -> ReplayBuffer:
+    "Append the episodes of a dataset file (`load_dataset`), refusing one whose fields differ from this buffer's."
+    ds = load_dataset(path, obs_key=obs_key, action_key=action_key)
+    if ds.obs_spec != self.obs_spec or ds.action_dim != self.action_dim:
+        got = f"obs_dim={ds.obs_dim}" if not ds.obs_spec.is_dict else f"observations {ds.obs_spec}"
+        want = f"obs_dim={self.obs_dim}" if not self.obs_spec.is_dict else f"observations {self.obs_spec}"
+        raise ValueError(f"{what} has {got}, action_dim={ds.action_dim} but the env{' ' + env_name if env_name else ''} has {want}, "
+                         f"action_dim={self.action_dim}.")
+    n0 = self.n_evicted_episodes
+    self.extend(*ds.arrays(), ds.episode_ends)
+    if self.n_evicted_episodes > n0:
+        warnings.warn(f"{what} holds {len(ds.episode_ends)} episodes ({int(ds.episode_ends[-1])} transitions) but "
+                      f"config['buffer_size']={self.capacity}: the oldest {self.n_evicted_episodes - n0} were dropped. "
+                      "Raise buffer_size to train on all of them.", RuntimeWarning)
+    return self

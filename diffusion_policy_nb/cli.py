@@ -13,8 +13,11 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .trainer import Config, Trainer, ALGOS, PENDULUM_IDS, _find_checkpoint
-from .experts import _episode_limit
+from .config import ALGOS, TYPE_PARSERS, Config
+from .trainer import Trainer
+from .checkpoint import find_checkpoint
+from .experts import BUILTIN_EXPERTS
+from .rollout import run_episodes
 from .distributed import abandon
 
 # %% auto #0
@@ -38,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--n-updates", "--n_updates", type=int, default=None, help="train on the dataset only, this many updates")
     t.add_argument("--eval-episodes-final", type=int, default=100, help="episodes for the final evaluation (policy and expert)")
     g = t.add_argument_group("config (names and defaults of trainer.Config)")
-    conv = {"int": int, "float": float, "str": str, "bool": _bool, "Optional[str]": str, "Optional[bool]": _bool}
+    conv = dict(TYPE_PARSERS, **{"bool": _bool, "Optional[bool]": _bool})    # the Config's type map; booleans from text
     for f in fields(Config):
         if f.name in ("run_dir", "eval_episodes"): continue
         g.add_argument(f"--{f.name.replace('_', '-')}", f"--{f.name}", dest=f.name, type=conv[f.type], default=None,
@@ -66,26 +69,24 @@ def write_plots(trainer: Trainer, run_dir: Path, ev_policy: Optional[dict] = Non
         if ev_expert is not None: ax.plot(ev_expert["returns"], "x", label=f"expert ({ev_expert['mean']:.1f})")
         ax.set(xlabel="evaluation episode", ylabel="return"); ax.legend(); fig.tight_layout()
         fig.savefig(run_dir / "returns.png", dpi=80); plt.close(fig)
-    if not trainer._ready(): return                                       # no episode ended yet: no policy to roll out
+    if not trainer.ready: return                                          # no episode ended yet: no policy to roll out
     traj = record_rollout(trainer, trainer.cfg.eval_seed)
     fig, axs = plt.subplots(2, 1, figsize=(5, 4), sharex=True)
-    axs[0].plot(traj["obs"]); axs[0].set_ylabel("observation")
+    obs = traj["obs"]
+    for k, v in (obs.items() if isinstance(obs, dict) else [("obs", obs)]):
+        v = v.reshape(len(v), -1)
+        for j in range(v.shape[1]): axs[0].plot(v[:, j], label=f"{k}[{j}]")
+    axs[0].set_ylabel("observation"); axs[0].legend(fontsize=6, ncol=4)
     axs[1].plot(traj["action"]); axs[1].set(ylabel="action", xlabel="step")
     axs[0].set_title(f"policy rollout, seed {trainer.cfg.eval_seed}, return {traj['return']:.1f}", fontsize=9)
     fig.tight_layout(); fig.savefig(run_dir / "rollout.png", dpi=80); plt.close(fig)
 
 def record_rollout(trainer: Trainer, seed: int) -> dict:
-    "Observations, actions and return of one episode of the EMA policy."
-    env = trainer.eval_env()
-    pol = trainer.ema_policy(); pol.reset()
-    obs, _ = env.reset(seed=seed); O, A, R, done = [], [], 0.0, False
-    for _ in range(_episode_limit(env, None)):                              # the env's time limit, else 1000 steps
-        if done: break
-        a = pol.act(np.asarray(obs, dtype=np.float32))
-        O.append(np.asarray(obs)); A.append(a)
-        obs, r, term, trunc, _ = env.step(np.clip(a, env.action_space.low, env.action_space.high))
-        R += float(r); done = term or trunc
-    return dict(obs=np.array(O), action=np.array(A), **{"return": R})
+    "Observations ((L, Do) or {field: (L, ...)}), actions and return of one episode of the EMA policy."
+    res = run_episodes(trainer.eval_env(), trainer.ema_policy(), [seed], record=True)    # the one rollout loop
+    o = res["obs"][0]
+    obs = {k: np.stack([x[k] for x in o]) for k in o[0]} if isinstance(o[0], dict) else np.array(o)
+    return dict(obs=obs, action=np.array(res["actions"][0]), **{"return": float(res["returns"][0])})
 
 # %% ../nbs/07_cli.ipynb #4b3b9602
 def _train(args) -> Optional[dict]:
@@ -94,7 +95,7 @@ def _train(args) -> Optional[dict]:
     seed = overrides.get("seed", Config.seed)
     algo, env = args.algo or "diffusion", args.env or "Pendulum-v1"
     run_dir = Path(args.run_dir or f"runs/{env}-{algo}-seed{seed}")
-    try: ckpt = _find_checkpoint(run_dir)
+    try: ckpt = find_checkpoint(run_dir)
     except FileNotFoundError: ckpt = None
     if ckpt is not None:
         tr = Trainer.load(ckpt)
@@ -102,8 +103,8 @@ def _train(args) -> Optional[dict]:
         if tr.dist.is_main: print(f"resuming {run_dir} at {tr.n_env_steps} env steps / {tr.n_updates} updates", file=sys.stderr)
         metrics = tr.resume()
     else:
-        if env not in PENDULUM_IDS and overrides.get("dataset") is None:
-            raise ValueError(f"--env {env}: the CLI has a built-in expert only for {', '.join(PENDULUM_IDS)}; give --dataset PATH "
+        if env not in BUILTIN_EXPERTS and overrides.get("dataset") is None:
+            raise ValueError(f"--env {env}: the CLI has a built-in expert only for {', '.join(BUILTIN_EXPERTS)}; give --dataset PATH "
                              "(.npz, .zarr, Minari .hdf5 or our format), or pass your own expert from Python: Trainer(..., expert=...).")
         tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir)))
         total = (50_000 if args.total_timesteps is None else args.total_timesteps) if args.n_updates is None else 0
@@ -124,7 +125,7 @@ def _train(args) -> Optional[dict]:
 
 def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
     "Refuse arguments that disagree with the run stored in `run_dir` (only the ones given on the command line are compared)."
-    c = tr._call
+    c = tr.state.call
     given = dict(algo=(args.algo, tr.algo), env=(args.env, tr.env_id),
                  total_timesteps=(args.total_timesteps, c["target_env_steps"]),
                  n_updates=(args.n_updates, c["target_updates"] - c["start_update"] if c["target_env_steps"] == 0 else None))

@@ -15,12 +15,13 @@ import torch
 
 from .core import check_positive
 from .buffer import ReplayBuffer, ObsSpec, as_numpy
-from .rollout import env_name, make_env, env_steps, run_episodes
+from .rollout import DICT_PENDULUM_ID, env_name, make_env, env_steps, run_episodes
 
 # %% auto #0
-__all__ = ['PENDULUM_DT', 'PENDULUM_MAX_SPEED', 'PENDULUM_MAX_TORQUE', 'angle_normalize', 'pendulum_step', 'pendulum_lqr',
-           'lqr_blend', 'EnergyShapingExpert', 'pendulum_grid', 'pendulum_value_function', 'PendulumExpert', 'rollout',
-           'collect', 'pendulum_initial_states', 'pendulum_rollouts']
+__all__ = ['PENDULUM_DT', 'PENDULUM_MAX_SPEED', 'PENDULUM_MAX_TORQUE', 'BUILTIN_EXPERTS', 'angle_normalize', 'pendulum_step',
+           'pendulum_lqr', 'lqr_blend', 'EnergyShapingExpert', 'pendulum_grid', 'pendulum_value_function',
+           'PendulumExpert', 'rollout', 'collect', 'FieldsExpert', 'builtin_expert', 'pendulum_initial_states',
+           'pendulum_rollouts']
 
 # %% ../nbs/04_experts.ipynb #e1c62697
 PENDULUM_DT, PENDULUM_MAX_SPEED, PENDULUM_MAX_TORQUE = 0.05, 8.0, 2.0
@@ -189,6 +190,23 @@ def collect(env, expert: Callable, n_steps: int, buffer: ReplayBuffer, seed: int
     return {"episode_returns": returns, "episode_lengths": lengths, "seeds": seeds, "n_steps": added,
             "n_episodes": len(seeds), "seconds": time.perf_counter() - t0}
 
+# %% ../nbs/04_experts.ipynb #aed6312a
+class FieldsExpert:
+    "An expert of flat observations for an env with named fields: concatenates `fields` (in order) and calls `expert`."
+    def __init__(self, expert: Callable, fields: Sequence[str]): self.expert, self.fields = expert, list(fields)
+    def reset(self):
+        if callable(getattr(self.expert, "reset", None)): self.expert.reset()
+    def __call__(self, obs: dict):
+        return self.expert(np.concatenate([np.asarray(obs[k], np.float32) for k in self.fields], -1))
+    def __repr__(self): return f"FieldsExpert({self.expert!r}, {self.fields})"
+
+BUILTIN_EXPERTS = {"Pendulum-v1": PendulumExpert,
+                   DICT_PENDULUM_ID: lambda: FieldsExpert(PendulumExpert(), ["angle", "velocity"])}
+
+def builtin_expert(env_id: Optional[str]):
+    "A fresh built-in expert for `env_id`, or None."
+    return BUILTIN_EXPERTS[env_id]() if env_id in BUILTIN_EXPERTS else None
+
 # %% ../nbs/04_experts.ipynb #fa89602e
 def pendulum_initial_states(seeds: Sequence[int]) -> np.ndarray:
     "(theta, theta_dot) that gymnasium's Pendulum-v1 `reset(seed=s)` draws, for each seed: (N, 2)."
@@ -201,7 +219,7 @@ def pendulum_initial_states(seeds: Sequence[int]) -> np.ndarray:
 def pendulum_rollouts(agent: Callable, seeds: Sequence[int], n_steps: int = 200, g: float = 10.0) -> dict:
     "Episodes from each seed's initial state, simulated in one batch; `agent` maps (N, 3) -> (N, 1). Trajectories (N, T)."
     x = pendulum_initial_states(seeds); th, w = x[:, 0].copy(), x[:, 1].copy()
-    _reset_agent(agent)
+    if callable(getattr(agent, "reset", None)): agent.reset()
     thetas, omegas, actions, returns = [], [], [], np.zeros(len(th))
     for t in range(n_steps):
         obs = np.stack([np.cos(th), np.sin(th), w], -1).astype(np.float32)

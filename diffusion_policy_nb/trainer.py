@@ -1,4 +1,6 @@
-"""`Trainer(algo, env, seed, config)`: collect expert demonstrations into the replay buffer, train with interleaved updates, evaluate on fresh seeds, checkpoint safely and resume.
+"""`Trainer(algo, env, seed, config)`: the orchestration of a run. It wires the parts of the earlier notebooks together:
+collect expert demonstrations into the replay buffer, train with interleaved updates, evaluate on fresh seeds,
+checkpoint safely and resume.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/trainer.html.md"""
 
@@ -6,193 +8,31 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/trainer.html.md"
 
 # %% ../nbs/06_trainer.ipynb #20266113
 from __future__ import annotations
-import copy, dataclasses, json, math, os, shutil, sys, time, warnings
-from dataclasses import dataclass, field, fields, asdict
+import copy, json, sys, time, warnings
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Optional, Union
 
-import gymnasium as gym
 import numpy as np
 import torch
-from torch import nn
+from fastcore.basics import patch
 
-from .core import IN_TEST, check_choice, check_positive, closest, get_device, seed_everything
-from .schedule import SCHEDULES, SAMPLERS, PREDICTION_TYPES
-from .denoiser import DENOISERS
-from .buffer import ReplayBuffer, Normalizer, load_dataset
-from .experts import make_env, PendulumExpert, rollout, _episode_limit
-from .policy import (ChunkPolicy, DiffusionPolicy, BCPolicy, POLICY_CLASSES, atomic_write,
-                                        load_policy, normalizer_from_tensors)
-from .distributed import DistInfo, init_distributed, all_reduce_mean_, broadcast_array, wrap_ddp
+from .core import IN_TEST, check_choice, check_positive, seed_everything
+from .buffer import ReplayBuffer, Normalizer, ObsSpec, fit_obs_normalizers, load_dataset
+from .rollout import make_env, fresh_env
+from .experts import BUILTIN_EXPERTS, builtin_expert
+from .policy import ChunkPolicy, DiffusionPolicy, BCPolicy
+from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
+from .config import Config, ALGOS
+from .optim import Optimization, lr_factor
+from .collect import Collector
+from .checkpoint import TrainState, check_writable, load_trainer, write_checkpoint, write_trainer_files
+from .evaluate import evaluate_agent
 
 # %% auto #0
-__all__ = ['SEED_KEYS', 'ALGOS', 'CHECKPOINT_FORMAT_VERSION', 'PENDULUM_IDS', 'Config', 'from_dict', 'validate',
-           'flatten_params_', 'lr_factor', 'Trainer', 'opt_params', 'train', 'ema_policy', 'eval_env', 'evaluate',
-           'save', 'load', 'resume']
-
-# %% ../nbs/06_trainer.ipynb #83747a32
-@dataclass
-class Config:
-    # --- the seed's table (names and defaults kept) ---
-    n_diffusion_steps: int = 50          # T: diffusion timesteps in training
-    action_horizon: int = 8              # Tp: future actions predicted per plan
-    obs_horizon: int = 2                 # To: past observations conditioned on
-    hidden_dim: int = 256                # width of the denoising network
-    learning_rate: float = 1e-4          # AdamW peak learning rate
-    batch_size: int = 256                # windows per gradient update (global batch under torchrun)
-    noise_schedule: str = "cosine"       # "cosine" or "linear"
-    beta_start: float = 1e-4             # linear schedule: first β (then rescaled to near-zero terminal SNR, see 01_schedule)
-    beta_end: float = 0.02               # linear schedule: last β
-    buffer_size: int = 1_000_000         # replay buffer capacity in transitions (oldest whole episodes dropped)
-    n_inference_steps: int = 10          # denoising steps when acting (<= n_diffusion_steps)
-    warmup_steps: int = 500              # expert env steps collected before the first gradient update
-    seed: int = 42                       # seeds weights, sampling, collection and evaluation
-    # --- ours ---
-    n_action_steps: int = 2              # Ta: actions executed per plan before re-planning (<= action_horizon)
-    denoiser: str = "mlp"                # "mlp" (fast on CPU) or "unet" (Chi et al.'s FiLM 1-D U-Net)
-    n_blocks: int = 3                    # residual blocks of the MLP denoiser
-    sampler: str = "ddim"                # "ddim" or "ddpm" (correct strided DDPM)
-    eta: float = 0.0                     # DDIM stochasticity
-    prediction_type: str = "epsilon"     # "epsilon", "sample" or "v_prediction"
-    clip_sample: bool = True             # clip x̂0 to [-1, 1] while sampling
-    sample_temperature: float = 0.0      # τ of x_T ~ N(0, τ² I) when acting: 0 = one deterministic plan per observation (best on Pendulum), 1 = sample every mode (multimodal tasks)
-    updates_per_step: float = 1.0        # gradient updates per env step after warm-up
-    expert_noise: float = 0.0            # DART: std of Gaussian noise added to the *executed* expert action (fraction of the action range); the buffer stores the clean label
-    weight_decay: float = 1e-6           # AdamW weight decay
-    lr_warmup: int = 500                 # linear learning-rate warm-up over the run's first updates
-    lr_schedule: str = "cosine"          # "cosine" (then decay to 0 over the rest of the call's updates) or "constant"
-    grad_clip: float = 1.0               # max global gradient norm (0 disables)
-    ema_decay: float = 0.999             # EMA of the weights used for evaluation (0 disables)
-    eval_episodes: int = 0               # evaluation episodes at the end of train() (0: none)
-    eval_seed: int = 1_000_000           # first evaluation seed (demonstrations use seeds from `seed`)
-    device: str = "auto"                 # "auto", "cpu", "cuda", "cuda:N"
-    dataset: Optional[str] = None        # demonstrations file/folder (npz, zarr, Minari HDF5, our format) instead of/in addition to an expert
-    dataset_obs_key: Optional[str] = None     # the dataset's observation key(s), comma-separated (None: the usual names are found)
-    dataset_action_key: Optional[str] = None  # the dataset's action key (None: "action" or "actions")
-    run_dir: Optional[str] = None        # where logs and checkpoints go (None: nowhere)
-    checkpoint_every: int = 5000         # updates between checkpoints when run_dir is set (taken at the next episode boundary)
-    log_every: int = 100                 # updates between loss log lines
-    progress: Optional[bool] = None      # tqdm progress bar (None: only on a terminal and not under test)
-    compile: bool = False                # torch.compile the training step's network (see 11_speed for compiled sampling)
-    fused_optimizer: bool = True         # AdamW's fused kernel (CPU and CUDA) instead of its for-each implementation
-    time_table: bool = True              # run the time MLP on the T timesteps once per batch and gather rows (fewer FLOPs when batch > T)
-    fast_plan: bool = True               # acting: the K steps' conditionings in one batched call, then one addmm per step (MLP)
-    flat_params: bool = True             # parameters, gradients and EMA in one buffer per weight-decay group: clipping, AdamW and EMA run over 2 tensors, not one per parameter tensor (single process)
-    compile_sampling: bool = False       # torch.compile the whole sampling loop (a CUDA graph on GPU); compiles on the first plan per batch size
-    amp: bool = False                    # bf16 autocast on CUDA (ignored on CPU)
-    dist_timeout: float = 600.0          # under torchrun: seconds a rank waits for the others in a collective before the job fails
-
-SEED_KEYS = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim", "learning_rate", "batch_size",
-             "noise_schedule", "beta_start", "beta_end", "buffer_size", "n_inference_steps", "warmup_steps", "seed")
-ALGOS = ("diffusion", "bc")
-
-# %% ../nbs/06_trainer.ipynb #a6ac4999
-_POSITIVE_INT = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim", "batch_size", "buffer_size",
-                 "n_inference_steps", "n_action_steps", "n_blocks", "checkpoint_every", "log_every")
-_NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed")
-_POSITIVE_FLOAT = ("learning_rate", "beta_start", "beta_end", "updates_per_step", "dist_timeout")
-_NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature")
-_CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
-                lr_schedule=("cosine", "constant"))
-
-def _check_type(name, value, typ):
-    ok = {"int": lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool),
-          "float": lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool),
-          "str": lambda v: isinstance(v, str), "bool": lambda v: isinstance(v, (bool, np.bool_)),
-          "Optional[str]": lambda v: v is None or isinstance(v, (str, os.PathLike)),
-          "Optional[bool]": lambda v: v is None or isinstance(v, (bool, np.bool_))}[typ]
-    if not ok(value):
-        raise TypeError(f"config[{name!r}] must be {typ}, got {value!r} ({type(value).__name__}).")
-
-@classmethod
-def from_dict(cls, d: Optional[dict] = None, **overrides) -> Config:
-    "Build a validated `Config` from a dict of overrides; errors name the key, the value and what is allowed."
-    d = dict(d or {}, **overrides)
-    if not isinstance(d, dict): raise TypeError(f"config must be a dict, got {type(d).__name__}.")
-    valid = [f.name for f in fields(cls)]
-    for k in d:
-        if k not in valid:
-            raise KeyError(f"Unknown config key {k!r}.{closest(k, valid)} Valid keys: {', '.join(valid)}.")
-    types = {f.name: f.type for f in fields(cls)}
-    for k, v in d.items(): _check_type(k, v, types[k])
-    as_py = {"int": int, "float": float, "str": str, "bool": bool}                 # numpy scalars -> Python (JSON, seeding)
-    cfg = cls(**{k: (None if v is None else as_py.get(types[k].removeprefix("Optional[").rstrip("]"), lambda x: x)(
-                     os.fspath(v) if isinstance(v, os.PathLike) else v)) for k, v in d.items()})
-    cfg.validate(); return cfg
-
-def validate(self: Config) -> Config:
-    "Check ranges, choices and consistency between keys."
-    for k in _POSITIVE_INT: check_positive(f"config[{k!r}]", getattr(self, k), integer=True)
-    for k in _NONNEG_INT: check_positive(f"config[{k!r}]", getattr(self, k), integer=True, allow_zero=True)
-    for k in _POSITIVE_FLOAT: check_positive(f"config[{k!r}]", getattr(self, k))
-    for k in _NONNEG_FLOAT: check_positive(f"config[{k!r}]", getattr(self, k), allow_zero=True)
-    for k, ch in _CHOICES.items(): check_choice(f"config[{k!r}]", getattr(self, k), ch)
-    if self.n_inference_steps > self.n_diffusion_steps:
-        raise ValueError(f"config['n_inference_steps']={self.n_inference_steps} must be <= config['n_diffusion_steps']={self.n_diffusion_steps}.")
-    if self.n_action_steps > self.action_horizon:
-        raise ValueError(f"config['n_action_steps']={self.n_action_steps} must be <= config['action_horizon']={self.action_horizon}.")
-    if self.compile_sampling and (self.denoiser != "mlp" or not self.fast_plan):
-        raise ValueError(f"config['compile_sampling']=True needs config['denoiser']='mlp' and config['fast_plan']=True "
-                         f"(got denoiser={self.denoiser!r}, fast_plan={self.fast_plan}).")
-    if self.ema_decay >= 1: raise ValueError(f"config['ema_decay']={self.ema_decay} must be in [0, 1).")
-    if self.noise_schedule == "linear" and self.beta_start >= self.beta_end:
-        raise ValueError(f"config['beta_start']={self.beta_start} must be < config['beta_end']={self.beta_end}.")
-    if self.noise_schedule == "linear" and self.beta_end >= 1:
-        raise ValueError(f"config['beta_end']={self.beta_end} must be < 1 (it is a per-step noise variance).")
-    if self.denoiser == "unet" and self.hidden_dim % 8:
-        raise ValueError(f"config['hidden_dim']={self.hidden_dim} must be a multiple of 8 with denoiser='unet': the U-Net's "
-                         f"widths are (h, 2h, 4h) and its GroupNorms split them into 8 groups (try {max(8, self.hidden_dim // 8 * 8)}).")
-    try: get_device(self.device)
-    except ValueError as e: raise ValueError(f"config['device']={self.device!r}: {e}") from None
-    return self
-
-Config.from_dict, Config.validate = from_dict, validate
-
-# %% ../nbs/06_trainer.ipynb #e26d9535
-def _decay_groups(model: nn.Module) -> list:
-    "[parameters with weight decay (matrices and kernels), parameters without (biases, norms)], in a fixed order."
-    decay, no_decay = [], []
-    for p in model.parameters(): (decay if p.ndim >= 2 else no_decay).append(p)
-    return [decay, no_decay]
-
-@torch.no_grad()
-def flatten_params_(params: list, grads: bool = True) -> list:
-    """Move `params` into one contiguous buffer, each becoming a view of it (and, with `grads`, give them gradient views of a
-    second buffer, into which backward accumulates in place). Returns `[flat]`, whose `.grad` is the flat gradient."""
-    if not params: return []
-    flat = torch.cat([p.detach().reshape(-1) for p in params])
-    g = torch.zeros_like(flat) if grads else None
-    o = 0
-    for p in params:
-        n = p.numel()
-        p.data = flat[o:o + n].view_as(p)
-        if grads: p.grad = g[o:o + n].view_as(p)
-        o += n
-    if grads: flat.grad = g
-    return [flat]
-
-def lr_factor(u: int, start: int, total: int, warmup: int, schedule: str) -> float:
-    """Learning-rate multiplier for update `u` (counted over the whole run) of a call that runs updates [start, start + total):
-    a linear warm-up over the run's first `warmup` updates (once: a later call does not warm up again), then 1 ("constant")
-    or a half-cosine from 1 down to 0 over the rest of the call ("cosine")."""
-    if u < warmup: return (u + 1) / warmup
-    if schedule == "constant": return 1.0
-    c0, end = max(start, warmup), start + total                             # the cosine spans the call's updates after warm-up
-    return 0.5 * (1 + math.cos(math.pi * min(u - c0, end - c0) / (end - c0))) if end > c0 else 1.0
+__all__ = ['Trainer']
 
 # %% ../nbs/06_trainer.ipynb #12ec207a
-CHECKPOINT_FORMAT_VERSION = 1
-PENDULUM_IDS = ("Pendulum-v1",)
-
-def _check_writable(run_dir: Path):
-    "Fail before any work if `run_dir` cannot be created or written."
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        probe = run_dir / f".write-probe-{os.getpid()}"; probe.write_text("ok"); probe.unlink()   # one per rank under torchrun
-    except OSError as e:
-        raise ValueError(f"config['run_dir']={str(run_dir)!r} is not writable ({e.strerror or e}); choose another folder "
-                         "(the run's logs and checkpoints go there).") from e
-
 class Trainer:
     "Collect expert demonstrations, train a `DiffusionPolicy` (or `BCPolicy`), evaluate, checkpoint and resume."
     def __init__(self, algo: str = "diffusion", env: Union[str, Any] = "Pendulum-v1", seed: Optional[int] = None,
@@ -204,566 +44,303 @@ class Trainer:
             if "seed" in config and config["seed"] != seed:
                 raise ValueError(f"seed={seed} and config['seed']={config['seed']} disagree; give one of them.")
             config["seed"] = seed
-        self.cfg = Config.from_dict(config)
-        if self.cfg.run_dir is not None: _check_writable(Path(self.cfg.run_dir))
-        self.algo = algo
-        self.env_kwargs = dict(env_kwargs or {})
-        self.env = make_env(env, **self.env_kwargs)                       # validates Box actions / flat Box observations
+        self.cfg = c = Config.from_dict(config)
+        if c.run_dir is not None: check_writable(Path(c.run_dir))
+        self.algo, self.env_kwargs = algo, dict(env_kwargs or {})
+        self.env = make_env(env, **self.env_kwargs)                  # validates Box actions, Box / Dict-of-Box observations
         self.env_id = env if isinstance(env, str) else getattr(getattr(self.env, "spec", None), "id", None)
         self._env_is_id = isinstance(env, str)
-        self._ep_limit = _episode_limit(self.env, None)      # the env's own TimeLimit, else 1000 steps (as collect/rollout)
-        self.obs_dim = int(np.prod(self.env.observation_space.shape))
+        self.obs_spec = ObsSpec.from_space(self.env.observation_space)
         self.action_dim = int(np.prod(self.env.action_space.shape))
-        if expert is None and self.env_id in PENDULUM_IDS: expert = PendulumExpert()
-        if expert is not None and not callable(expert):
-            raise TypeError(f"expert must be callable as expert(obs) -> action, got {type(expert).__name__}.")
-        self.expert = expert
-        if self.cfg.expert_noise > 0 and not np.all(np.isfinite(self.env.action_space.low) & np.isfinite(self.env.action_space.high)):
-            raise ValueError(f"config['expert_noise']={self.cfg.expert_noise} scales noise by the action bounds, but the env's action_space "
-                             f"{self.env.action_space} has infinite bounds: use expert_noise=0 or an env with finite bounds.")
-        self.dist, self.device = init_distributed(self.cfg.device, self.cfg.dist_timeout)   # single process unless under torchrun
-        if self.cfg.batch_size % self.dist.world_size:
-            raise ValueError(f"config['batch_size']={self.cfg.batch_size} must be a multiple of the {self.dist.world_size} torchrun ranks "
-                             "(it is the global batch; each rank runs batch_size / WORLD_SIZE windows).")
-        self.buffer = ReplayBuffer(self.cfg.buffer_size, self.obs_dim, self.action_dim, device=self.device)
-        if self.cfg.dataset is not None:
-            keys = lambda k: None if k is None else (k.split(",") if "," in k else k)        # "state,keypoint" -> a list
-            ds = load_dataset(self.cfg.dataset, obs_key=keys(self.cfg.dataset_obs_key), action_key=keys(self.cfg.dataset_action_key))
-            if (ds.obs_dim, ds.action_dim) != (self.obs_dim, self.action_dim):
-                raise ValueError(f"config['dataset']={self.cfg.dataset!r} has obs_dim={ds.obs_dim}, action_dim={ds.action_dim} but the env "
-                                 f"{self.env_id!r} has obs_dim={self.obs_dim}, action_dim={self.action_dim}.")
-            self.buffer.extend(*ds.arrays(), ds.episode_ends)
-            if self.buffer.n_evicted_episodes:
-                warnings.warn(f"config['dataset']={self.cfg.dataset!r} holds {len(ds.episode_ends)} episodes "
-                              f"({int(ds.episode_ends[-1])} transitions) but config['buffer_size']={self.cfg.buffer_size}: the oldest "
-                              f"{self.buffer.n_evicted_episodes} were dropped. Raise buffer_size to train on all of them.", RuntimeWarning)
-        if self.expert is None and self.cfg.dataset is None and _require_data:
-            raise ValueError(f"No demonstrations for env {self.env_id or type(self.env).__name__!r}: pass expert=<callable obs -> action> "
-                             "(optionally with reset()), or config={'dataset': '<path to .npz/.zarr/Minari .hdf5/our format>'}. "
-                             f"A built-in expert exists for {list(PENDULUM_IDS)}.")
+        self.expert = builtin_expert(self.env_id) if expert is None else expert
+        if self.expert is not None and not callable(self.expert):
+            raise TypeError(f"expert must be callable as expert(obs) -> action, got {type(self.expert).__name__}.")
+        lo, hi = self.env.action_space.low, self.env.action_space.high
+        if c.expert_noise > 0 and not np.all(np.isfinite(lo) & np.isfinite(hi)):
+            raise ValueError(f"config['expert_noise']={c.expert_noise} scales noise by the action bounds, but the env's "
+                             f"action_space {self.env.action_space} has infinite bounds: use expert_noise=0 or an env with "
+                             "finite bounds.")
+        self.dist, self.device = init_distributed(c.device, c.dist_timeout)   # single process unless under torchrun
+        if c.batch_size % self.dist.world_size:
+            raise ValueError(f"config['batch_size']={c.batch_size} must be a multiple of the {self.dist.world_size} "
+                             "torchrun ranks (it is the global batch; each rank runs batch_size / WORLD_SIZE windows).")
+        self.buffer = ReplayBuffer(c.buffer_size, action_dim=self.action_dim, device=self.device, obs_spec=self.obs_spec)
+        if c.dataset is not None:
+            keys = lambda k: None if k is None else (k.split(",") if "," in k else k)     # "state,keypoint" -> a list
+            self.buffer.extend_from(c.dataset, keys(c.dataset_obs_key), keys(c.dataset_action_key),
+                                    what=f"config['dataset']={c.dataset!r}", env_name=repr(self.env_id))
+        if self.expert is None and c.dataset is None and _require_data:
+            raise ValueError(f"No demonstrations for env {self.env_id or type(self.env).__name__!r}: pass "
+                             "expert=<callable obs -> action> (optionally with reset()), or config={'dataset': '<path to "
+                             f".npz/.zarr/Minari .hdf5/our format>'}}. A built-in expert exists for {list(BUILTIN_EXPERTS)}.")
+        self.collector = Collector(self.env, self.expert, c.seed, self.obs_spec, self.action_dim, c.expert_noise, self.dist)
+        self.state = TrainState()
+        self._last_ckpt_update = 0
         self._build()
 
     def _build(self):
+        "The policy, its optimisation and the generator, from the config (seeded: the same seed, the same weights)."
         c = self.cfg
         seed_everything(c.seed)
-        common = dict(obs_horizon=c.obs_horizon, action_horizon=c.action_horizon, n_action_steps=c.n_action_steps,
-                      denoiser=c.denoiser, hidden_dim=c.hidden_dim, device=self.device,
+        common = dict(obs_spec=self.obs_spec, action_dim=self.action_dim, obs_horizon=c.obs_horizon,
+                      action_horizon=c.action_horizon, n_action_steps=c.n_action_steps, denoiser=c.denoiser,
+                      hidden_dim=c.hidden_dim, device=self.device, obs_encoder=c.obs_encoder,
                       denoiser_kwargs=dict(n_blocks=c.n_blocks) if c.denoiser == "mlp" else {})
         if self.algo == "diffusion":
-            self.policy = DiffusionPolicy(self.obs_dim, self.action_dim, n_diffusion_steps=c.n_diffusion_steps,
-                                          noise_schedule=c.noise_schedule, beta_start=c.beta_start, beta_end=c.beta_end,
-                                          n_inference_steps=c.n_inference_steps, sampler=c.sampler, eta=c.eta,
-                                          prediction_type=c.prediction_type, clip_sample=c.clip_sample,
-                                          sample_temperature=c.sample_temperature, time_table=c.time_table,
-                                          fast_plan=c.fast_plan, **common)
-        else: self.policy = BCPolicy(self.obs_dim, self.action_dim, **common)
-        if c.compile_sampling and self.algo == "diffusion": self.policy.compile_plan()
-        self.model = self.policy.model
-        groups = _decay_groups(self.model)                                    # [weight-decayed (matrices), the rest]
-        flat = c.flat_params and not self.dist.enabled                       # DDP manages its own gradient buckets
-        self._flat = [flatten_params_(g) for g in groups] if flat else None   # the optimizer then sees 2 tensors, not 28 (default MLP)
-        net = wrap_ddp(self.model, self.dist, self.device)                # DistributedDataParallel under torchrun
+            self.policy = DiffusionPolicy(n_diffusion_steps=c.n_diffusion_steps, noise_schedule=c.noise_schedule,
+                                          beta_start=c.beta_start, beta_end=c.beta_end, n_inference_steps=c.n_inference_steps,
+                                          sampler=c.sampler, eta=c.eta, prediction_type=c.prediction_type,
+                                          clip_sample=c.clip_sample, sample_temperature=c.sample_temperature,
+                                          time_table=c.time_table, fast_plan=c.fast_plan, **common)
+            if c.compile_sampling: self.policy.compile_plan()
+        else: self.policy = BCPolicy(**common)
+        self.model = self.policy.model                                        # encoder + denoiser (04a_encoder)
+        self.optim = Optimization(self.model, c.learning_rate, c.weight_decay, c.grad_clip, c.ema_decay,
+                                  fused=c.fused_optimizer, flat=c.flat_params and not self.dist.enabled)  # DDP: own buckets
+        net = wrap_ddp(self.model, self.dist, self.device)                   # DistributedDataParallel under torchrun
         self.train_model = torch.compile(net) if c.compile else net
-        trained = self._flat if flat else groups                              # what AdamW, clipping and the EMA read, per group
-        self.ema = (torch.optim.swa_utils.AveragedModel(self.model, use_buffers=True)   # holds the weights; `_ema_update` averages
-                    if c.ema_decay > 0 else None)
-        self._ema_n = 0                                                        # EMA averages so far, on the host (ema.n_averaged when saved)
-        if self.ema is not None:                                               # (EMA tensors, trained tensors), paired once
-            ema_groups = _decay_groups(self.ema.module)
-            if flat: ema_groups = [flatten_params_(g, grads=False) for g in ema_groups]
-            self._ema_pairs = ([t for g in ema_groups for t in g], [t for g in trained for t in g])
-        self.opt = torch.optim.AdamW([dict(params=trained[0], weight_decay=c.weight_decay), dict(params=trained[1], weight_decay=0.0)],
-                                     lr=c.learning_rate, betas=(0.9, 0.999), fused=c.fused_optimizer)
-        self._opt_params = [t for g in trained for t in g]
-        self.gen = torch.Generator(device=self.device); self.gen.manual_seed(c.seed)
-        self.n_env_steps = self.n_updates = self.n_episodes = 0
-        self._credit = 0.0                                   # updates earned but not yet done
-        self._call = dict(start_update=0, target_updates=0, target_env_steps=0)
-        self.loss_history: list = []                         # (n_updates, mean loss over the last log_every updates)
-        self._loss_acc = torch.zeros((), device=self.device); self._loss_n = 0
-        self._smooth_loss = None
-        self._last_ckpt_update = 0
+        self.gen = torch.Generator(device=self.device)
+        self.gen.manual_seed(c.seed)
+        self._loss_acc = torch.zeros((), device=self.device)                  # the loss summed on the device between logs
+
+    # the counters live in `state` (one TrainState, saved as a whole)
+    n_env_steps = property(lambda self: self.state.n_env_steps)
+    n_updates = property(lambda self: self.state.n_updates)
+    n_episodes = property(lambda self: self.state.n_episodes)
+    loss_history = property(lambda self: self.state.loss_history)
+    obs_dim = property(lambda self: self.obs_spec.flat_dim)
+    ema = property(lambda self: self.optim.ema)
+    opt = property(lambda self: self.optim.opt)
+
+    @property
+    def ready(self) -> bool:
+        "Whether the policy has normalisers (fitted from the buffer at the first update, or when a call ends)."
+        return self.policy.obs_normalizers is not None
+
+    def opt_params(self) -> list:
+        "The tensors AdamW updates: the 2 flat buffers with `flat_params`, else the network's parameters."
+        return self.optim.params
 
     def __repr__(self):
-        return (f"Trainer(algo={self.algo!r}, env={self.env_id!r}, n_env_steps={self.n_env_steps}, n_updates={self.n_updates}, "
-                f"buffer={len(self.buffer)} transitions/{self.buffer.n_episodes} episodes, policy={self.policy!r})")
+        return (f"Trainer(algo={self.algo!r}, env={self.env_id!r}, n_env_steps={self.n_env_steps}, n_updates="
+                f"{self.n_updates}, buffer={len(self.buffer)} transitions/{self.buffer.n_episodes} episodes, "
+                f"policy={self.policy!r})")
 
 # %% ../nbs/06_trainer.ipynb #7c5f47f2
+@patch
 def _fit_normalizers(self: Trainer, last_episode: bool = False):
     "Fit the normalisers on the buffer, or (`last_episode`) widen them to cover the newest closed episode."
     obs, act = self.buffer.episode(-1) if last_episode else self.buffer.arrays()
-    o, a = Normalizer.fit(obs), Normalizer.fit(act)
-    if self.policy.obs_normalizer is not None:                               # widen, never narrow
-        o, a = _union(self.policy.obs_normalizer, o), _union(self.policy.action_normalizer, a)
+    o, a = fit_obs_normalizers(self.obs_spec, obs), Normalizer.fit(act)
+    if self.ready:                                                            # widen, never narrow
+        o = {k: self.policy.obs_normalizers[k].union(v) for k, v in o.items()}
+        a = self.policy.action_normalizer.union(a)
     self.policy.set_normalizers(o, a)
 
-def _union(a: Normalizer, b: Normalizer) -> Normalizer:
-    "A normaliser whose fitted range covers both `a`'s and `b`'s."
-    lo, hi = torch.minimum(a.input_min, b.input_min), torch.maximum(a.input_max, b.input_max)
-    return Normalizer.fit(torch.stack([lo, hi]))
-
+@patch
 def _update(self: Trainer):
     "One gradient update on a batch of windows sampled on the device."
-    c = self.cfg
-    if not self._ready(): self._fit_normalizers()
+    c, st = self.cfg, self.state
+    if not self.ready: self._fit_normalizers()
     batch = self.buffer.sample(c.batch_size, c.obs_horizon, c.action_horizon, generator=self.gen)
-    f = lr_factor(self.n_updates, self._call["start_update"], self._call["target_updates"] - self._call["start_update"],
+    f = lr_factor(st.n_updates, st.call["start_update"], st.call["target_updates"] - st.call["start_update"],
                   c.lr_warmup, c.lr_schedule)
-    for g in self.opt.param_groups: g["lr"] = c.learning_rate * f
+    self.optim.set_lr(c.learning_rate * f)
     with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=c.amp and self.device.type == "cuda"):
         loss = self.policy.compute_loss(batch, self.gen, model=self.train_model, shard=self.dist.shard)   # this rank's rows
-    self.opt.zero_grad(set_to_none=self._flat is None)                       # flat: zero the buffer the views accumulate into
-    loss.backward()
-    if c.grad_clip > 0: self._clip_grads()
-    self.opt.step()
-    if self.ema is not None: self._ema_update()
-    self.n_updates += 1
-    self._loss_acc += loss.detach(); self._loss_n += 1
-    if self._loss_n >= c.log_every: self._log_loss()
+    self.optim.step(loss)
+    st.n_updates += 1
+    self._loss_acc += loss.detach()
+    st.loss_n += 1
+    if st.loss_n >= c.log_every: self._log_loss()
 
+@patch
 def _log_loss(self: Trainer):
-    if self._loss_n == 0: return
-    m = float(all_reduce_mean_(self._loss_acc, self.dist)) / self._loss_n     # the global batch's loss under torchrun
-    self._loss_acc.zero_(); self._loss_n = 0
-    self.loss_history.append((self.n_updates, m))
-    self._smooth_loss = m if self._smooth_loss is None else 0.9 * self._smooth_loss + 0.1 * m
-    self._log(dict(kind="train", n_updates=self.n_updates, n_env_steps=self.n_env_steps, loss=m,
-                   lr=self.opt.param_groups[0]["lr"]))
+    st = self.state
+    if st.loss_n == 0: return
+    m = float(all_reduce_mean_(self._loss_acc, self.dist)) / st.loss_n     # the global batch's loss under torchrun
+    self._loss_acc.zero_()
+    st.loss_n = 0
+    st.loss_history.append((st.n_updates, m))
+    st.smooth_loss = m if st.smooth_loss is None else 0.9 * st.smooth_loss + 0.1 * m
+    self._log(dict(kind="train", n_updates=st.n_updates, n_env_steps=st.n_env_steps, loss=m, lr=self.opt.param_groups[0]["lr"]))
 
+@patch
 def _recent_loss(self: Trainer, since: int) -> float:
-    """Mean training loss over the last `log_every` updates after update `since` (the current call's), from the logged windows
-    (weighted by their lengths); NaN if there were none."""
-    tot = n = 0.0; prev = [u for u, _ in self.loss_history]
-    for i in range(len(self.loss_history) - 1, -1, -1):
-        u, l = self.loss_history[i]
-        lo = max(prev[i - 1] if i > 0 else 0, since)                         # this window covers updates (lo, u]
+    "Mean loss over the last `log_every` updates after update `since`, from the logged windows; NaN if none."
+    tot = n = 0.0
+    h = self.state.loss_history
+    for i in range(len(h) - 1, -1, -1):
+        u, l = h[i]
+        lo = max(h[i - 1][0] if i > 0 else 0, since)                           # this window covers updates (lo, u]
         if u <= since or n >= self.cfg.log_every: break
-        tot += l * (u - lo); n += u - lo
+        tot += l * (u - lo)
+        n += u - lo
     return tot / n if n else float("nan")
 
+@patch
 def _log(self: Trainer, rec: dict):
     if self.cfg.run_dir is None or not self.dist.is_main: return
-    p = Path(self.cfg.run_dir); p.mkdir(parents=True, exist_ok=True)
+    p = Path(self.cfg.run_dir)
+    p.mkdir(parents=True, exist_ok=True)
     with open(p / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(rec, time=time.time())) + "\n")
 
-def _ready(self: Trainer) -> bool:
-    "Whether the policy has normalisers (fitted from the buffer at the first update, or at the end of a collect-only call)."
-    return self.policy.obs_normalizer is not None
-
-def opt_params(self: Trainer) -> list:
-    "The tensors AdamW updates: the 2 flat buffers with `flat_params`, else the network's parameters."
-    return self._opt_params
-
-@torch.no_grad()
-def _clip_grads(self: Trainer):
-    """Rescale the gradients g to norm at most `grad_clip` = c: g ← g·min(1, c / (‖g‖ + 1e-6)), as `clip_grad_norm_` does.
-    With the fused AdamW the rescaling costs no pass of its own: the kernel divides every gradient it reads by the optimizer's
-    `grad_scale` (the hook `GradScaler` uses), so we set it to max(1, (‖g‖ + 1e-6) / c) and only the norm is computed here."""
-    c = self.cfg.grad_clip
-    if not self.cfg.fused_optimizer: torch.nn.utils.clip_grad_norm_(self._opt_params, c); return
-    norm = torch.nn.utils.get_total_norm([p.grad for p in self._opt_params if p.grad is not None])   # ‖g‖, a 0-d tensor
-    self.opt.grad_scale = ((norm + 1e-6) / c).clamp_(min=1.0)                  # fused AdamW steps with g / grad_scale
-
-@torch.no_grad()
-def _ema_update(self: Trainer):
-    """EMA with warm-up: decay_n = min(ema_decay, (1 + n) / (10 + n)) after n averages, so short runs are not stuck at the initial
-    weights. n is counted on the host (no device read per step); with `flat_params` it is one lerp per flat buffer."""
-    ema, cur = self._ema_pairs
-    n = self._ema_n
-    if n == 0: torch._foreach_copy_(ema, cur)
-    else: torch._foreach_lerp_(ema, cur, 1 - min(self.cfg.ema_decay, (1 + n) / (10 + n)))
-    self._ema_n += 1
-
-Trainer._fit_normalizers, Trainer._update, Trainer._log_loss, Trainer._recent_loss, Trainer._log = (
-    _fit_normalizers, _update, _log_loss, _recent_loss, _log)
-Trainer._ready, Trainer.opt_params, Trainer._clip_grads, Trainer._ema_update = _ready, opt_params, _clip_grads, _ema_update
-
 # %% ../nbs/06_trainer.ipynb #36d5979d
-def _episode_seed(self: Trainer, k: int) -> int: return (self.cfg.seed * 100003 + k) % 2**31
-
-def _check_expert_action(self: Trainer, a, obs) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float32).reshape(-1) if np.ndim(a) <= 1 else np.asarray(a, dtype=np.float32)
-    if a.shape != (self.action_dim,):
-        raise ValueError(f"The expert returned an action of shape {np.shape(a)} for obs of shape {np.shape(obs)}; "
-                         f"the env's action space needs shape ({self.action_dim},).")
-    if not np.all(np.isfinite(a)): raise ValueError(f"The expert returned a non-finite action {a} for obs {obs}.")
-    return a
-
-def _expert_step(self: Trainer) -> tuple:
-    "One expert env step, continuing the current episode (rank 0 under torchrun): (obs, clean label, reward, done)."
-    env = self.env
-    if getattr(self, "_obs", None) is None:
-        self._obs, _ = env.reset(seed=self._episode_seed(self.n_episodes))
-        if hasattr(self.expert, "reset"): self.expert.reset()
-        self._ep_return, self._ep_len = 0.0, 0
-        self._noise_rng = np.random.default_rng(self._episode_seed(self.n_episodes))
-    obs = np.asarray(self._obs, dtype=np.float32).reshape(-1)
-    lo, hi = env.action_space.low, env.action_space.high
-    a = np.clip(self._check_expert_action(self.expert(self._obs), self._obs), lo, hi)   # the label: what the env can execute
-    a_exec = a
-    if self.cfg.expert_noise > 0:                                   # DART: perturb what is executed, not the label
-        a_exec = a + self.cfg.expert_noise * (hi - lo) / 2 * self._noise_rng.standard_normal(a.shape).astype(np.float32)
-    nxt, r, term, trunc, _ = env.step(np.clip(a_exec, lo, hi).reshape(env.action_space.shape))
-    self._ep_return += float(r); self._ep_len += 1
-    done = bool(term or trunc) or self._ep_len >= self._ep_limit          # envs without a TimeLimit: cut at 1000 steps
-    self._obs = None if done else nxt
-    return obs, a, float(r), done
-
-def _shared_step(self: Trainer, step: Optional[tuple]) -> tuple:
-    "Rank 0's transition on every rank (one broadcast of Do + Da + 2 float64s), so all ranks store the same buffer."
-    Do, Da = self.obs_dim, self.action_dim
-    x = None if step is None else np.concatenate([step[0], step[1], [step[2], float(step[3])]])
-    v = broadcast_array(x, Do + Da + 2, self.dist)
-    return v[:Do].astype(np.float32), v[Do:Do + Da].astype(np.float32), float(v[-2]), bool(v[-1])
-
-def _collect_episode_steps(self: Trainer, max_steps: int, on_step):
-    "Run the expert for up to `max_steps` env steps, continuing the current episode; call on_step() after each."
-    done_steps = 0
-    while done_steps < max_steps:
-        step = self._expert_step() if self.dist.is_main else None          # only rank 0 runs the env and the expert
-        obs, a, r, done = self._shared_step(step) if self.dist.enabled else step
+@patch
+def _collect(self: Trainer, max_steps: int, on_step):
+    "Up to `max_steps` expert env steps into the buffer (the `Collector`), calling on_step() after each."
+    st = self.state
+    for _ in range(max_steps):
+        obs, a, r, done = self.collector.step()
         try: self.buffer.add(obs, a, done)
         except ValueError as e:                                              # an episode longer than the whole buffer
             raise ValueError(f"config['buffer_size']={self.cfg.buffer_size} is too small: {e}") from None
-        self.n_env_steps += 1; done_steps += 1
+        st.n_env_steps += 1
         if done:
-            self.n_episodes += 1
-            if self.dist.is_main:
-                self._log(dict(kind="demo", episode=self.n_episodes, expert_return=self._ep_return, n_env_steps=self.n_env_steps))
-            if self._ready(): self._fit_normalizers(last_episode=True)
+            st.n_episodes += 1
+            self._log(dict(kind="demo", episode=st.n_episodes, expert_return=self.collector.ep_return,
+                           n_env_steps=st.n_env_steps))
+            if self.ready: self._fit_normalizers(last_episode=True)
         on_step()                                                           # the updates this step earned
-        if done: self._on_episode_end()                                     # then (maybe) a checkpoint: a clean boundary
-    return done_steps
+        if done and self.cfg.run_dir is not None and st.n_updates - self._last_ckpt_update >= self.cfg.checkpoint_every:
+            self._checkpoint()                                              # at an episode boundary: a clean state
 
-Trainer._episode_seed, Trainer._check_expert_action, Trainer._expert_step = _episode_seed, _check_expert_action, _expert_step
-Trainer._shared_step, Trainer._collect_episode_steps = _shared_step, _collect_episode_steps
-
-# %% ../nbs/06_trainer.ipynb #78a67439
-def _progress(self: Trainer, total: int, desc: str):
-    from tqdm.auto import tqdm
-    show = self.cfg.progress if self.cfg.progress is not None else (sys.stderr.isatty() and not IN_TEST)
-    show = show and self.dist.is_main
-    return tqdm(total=total, desc=desc, disable=not show, leave=False)
-
-def _on_episode_end(self: Trainer):
-    c = self.cfg
-    if c.run_dir is not None and self.n_updates - self._last_ckpt_update >= c.checkpoint_every: self._checkpoint()
-
+@patch
 def _checkpoint(self: Trainer):
-    """The training loop's periodic checkpoint. Under torchrun every rank reaches it at the same update, so the ranks first
-    replace their loss accumulators by its mean over ranks (what the next log would compute anyway): the checkpoint then holds
-    the global batch's running loss, and a resumed run logs the losses an uninterrupted run logs."""
+    """The loop's periodic checkpoint. Under torchrun every rank reaches it at the same update: the loss accumulators are
+    first replaced by their mean over ranks, so a resumed run logs the losses an uninterrupted run logs."""
     all_reduce_mean_(self._loss_acc, self.dist)
     self.save(Path(self.cfg.run_dir) / "checkpoint")
 
+@patch
+def _progress(self: Trainer, total: int, desc: str):
+    from tqdm.auto import tqdm
+    show = self.cfg.progress if self.cfg.progress is not None else (sys.stderr.isatty() and not IN_TEST)
+    return tqdm(total=total, desc=desc, disable=not (show and self.dist.is_main), leave=False)
+
+# %% ../nbs/06_trainer.ipynb #78a67439
+@patch
 def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = None) -> dict:
-    "Collect `total_timesteps` expert env steps with interleaved updates (see above), or do `n_updates` on the buffer; return metrics."
+    "Collect `total_timesteps` expert env steps with interleaved updates (see above), or do `n_updates` on the buffer."
     check_positive("total_timesteps", total_timesteps, integer=True, allow_zero=True)
     if n_updates is not None: check_positive("n_updates", n_updates, integer=True)
     if total_timesteps > 0 and self.expert is None:
-        raise ValueError("train(total_timesteps>0) needs an expert to collect demonstrations; this Trainer has only a dataset: "
-                         "use train(n_updates=N).")
+        raise ValueError("train(total_timesteps>0) needs an expert to collect demonstrations; this Trainer has only a "
+                         "dataset: use train(n_updates=N).")
     if total_timesteps == 0 and n_updates is None:
-        raise ValueError("train() needs total_timesteps > 0 (collect with the expert and train) or n_updates=N (train on the buffer).")
-    c = self.cfg
-    warm_left = max(0, c.warmup_steps - self.n_env_steps)
+        raise ValueError("train() needs total_timesteps > 0 (collect with the expert and train) or n_updates=N (train on "
+                         "the buffer).")
+    c, st = self.cfg, self.state
+    warm_left = max(0, c.warmup_steps - st.n_env_steps)
     planned = int(max(0, total_timesteps - warm_left) * c.updates_per_step) if n_updates is None else n_updates
     if total_timesteps == 0 and self.buffer.n_episodes == 0:
         raise ValueError("train(n_updates=...) needs demonstrations in the buffer: give config['dataset'] or collect first.")
-    self._call = dict(start_update=self.n_updates, target_updates=self.n_updates + planned,
-                      target_env_steps=self.n_env_steps + total_timesteps)
+    st.call = dict(start_update=st.n_updates, target_updates=st.n_updates + planned,
+                   target_env_steps=st.n_env_steps + total_timesteps)
     return self._run()
 
+@patch
+def resume(self: Trainer) -> dict:
+    "Finish the call that was running when the checkpoint was written (no-op metrics if it had finished)."
+    return self._run()
+
+@patch
 def _run(self: Trainer) -> dict:
     "Run (or resume) the current call until its env-step and update targets are met."
-    c, t0 = self.cfg, time.time()
-    u0, e0 = self.n_updates, self.n_env_steps
-    tgt_u, tgt_e = self._call["target_updates"], self._call["target_env_steps"]
-    if tgt_e > self.n_env_steps and self.expert is None:
-        raise ValueError("this run still has env steps to collect but the Trainer has no expert: load it with Trainer.load(path, expert=...).")
+    c, st, t0 = self.cfg, self.state, time.time()
+    u0, e0 = st.n_updates, st.n_env_steps
+    tgt_u, tgt_e = st.call["target_updates"], st.call["target_env_steps"]
+    if tgt_e > st.n_env_steps and self.expert is None:
+        raise ValueError("this run still has env steps to collect but the Trainer has no expert: load it with "
+                         "Trainer.load(path, expert=...).")
     self.model.train()
     bar = self._progress(max(tgt_e - e0, 0) or (tgt_u - u0), "collect+train" if tgt_e > e0 else "train")
     def after_env_step():
         bar.update(1)
-        if self.n_env_steps > c.warmup_steps: self._credit += c.updates_per_step   # steps past warm-up earn updates
-        while self._credit >= 1 and self.buffer.n_episodes > 0 and self.n_updates < tgt_u:
-            self._update(); self._credit -= 1
-    if tgt_e > self.n_env_steps: self._collect_episode_steps(tgt_e - self.n_env_steps, after_env_step)
-    if self.n_updates < tgt_u and self.buffer.n_episodes == 0:            # nothing to sample windows from
-        warnings.warn(f"No demonstration episode has ended in {self.n_env_steps} env steps, so the {tgt_u - self.n_updates} updates "
-                      "this call earned were skipped: collect longer (episodes end when the env terminates or truncates, or after "
-                      f"{self._ep_limit} steps).", RuntimeWarning, stacklevel=3)
-        tgt_u = self._call["target_updates"] = self.n_updates
-    while self.n_updates < tgt_u:                                           # dataset mode, or credit left at the end
+        if st.n_env_steps > c.warmup_steps: st.credit += c.updates_per_step          # steps past warm-up earn updates
+        while st.credit >= 1 and self.buffer.n_episodes > 0 and st.n_updates < tgt_u:
+            self._update()
+            st.credit -= 1
+    if tgt_e > st.n_env_steps: self._collect(tgt_e - st.n_env_steps, after_env_step)
+    if st.n_updates < tgt_u and self.buffer.n_episodes == 0:                 # nothing to sample windows from
+        warnings.warn(f"No demonstration episode has ended in {st.n_env_steps} env steps, so the {tgt_u - st.n_updates} "
+                      "updates this call earned were skipped: collect longer (episodes end when the env terminates or "
+                      f"truncates, or after {self.collector.limit} steps).", RuntimeWarning, stacklevel=3)
+        tgt_u = st.call["target_updates"] = st.n_updates
+    while st.n_updates < tgt_u:                                               # dataset mode, or credit left at the end
         self._update()
         if tgt_e <= e0: bar.update(1)
-        if c.run_dir is not None and tgt_e <= e0 and self.n_updates - self._last_ckpt_update >= c.checkpoint_every:
+        if c.run_dir is not None and tgt_e <= e0 and st.n_updates - self._last_ckpt_update >= c.checkpoint_every:
             self._checkpoint()
-    self._credit = 0.0
+    st.credit = 0.0
     bar.close()
-    if not self._ready() and self.buffer.n_episodes > 0:
-        self._fit_normalizers()                        # a call that ended within the warm-up: the policy can be saved and run
+    if not self.ready and self.buffer.n_episodes > 0: self._fit_normalizers()   # a call that ended within the warm-up
     self._log_loss()
-    wall = time.time() - t0
-    du = self.n_updates - u0
-    m = dict(loss=self._recent_loss(u0), loss_history=list(self.loss_history),
-             n_updates=self.n_updates, n_env_steps=self.n_env_steps, n_episodes=self.n_episodes, wall_time=wall,
+    wall, du = time.time() - t0, st.n_updates - u0
+    m = dict(loss=self._recent_loss(u0), loss_history=list(st.loss_history), n_updates=st.n_updates,
+             n_env_steps=st.n_env_steps, n_episodes=st.n_episodes, wall_time=wall,
              updates_per_sec=du / wall if wall > 0 else float("nan"),
              samples_per_sec=du * c.batch_size / wall if wall > 0 else float("nan"))
-    if c.eval_episodes > 0 and self.dist.is_main and self._ready():        # under torchrun: rank 0 evaluates
+    if c.eval_episodes > 0 and self.dist.is_main and self.ready:             # under torchrun: rank 0 evaluates
         ev = self.evaluate(c.eval_episodes)
         m.update(eval_return_mean=ev["mean"], eval_return_std=ev["std"], eval_returns=ev["returns"])
     if c.run_dir is not None: self.save(Path(c.run_dir) / "checkpoint")
     self._log(dict(kind="summary", **{k: v for k, v in m.items() if k not in ("loss_history", "eval_returns")}))
     return m
 
-Trainer._progress, Trainer._on_episode_end, Trainer._checkpoint, Trainer.train, Trainer._run = _progress, _on_episode_end, _checkpoint, train, _run
-
 # %% ../nbs/06_trainer.ipynb #39597b4c
+@patch
 def ema_policy(self: Trainer) -> ChunkPolicy:
     "A view of the policy whose network is the EMA of the weights (the raw policy when EMA is off)."
     if self.ema is None: return self.policy
-    p = copy.copy(self.policy); p.model = self.ema.module; p.reset(); return p
+    p = copy.copy(self.policy)
+    p.model = self.ema.module
+    p.reset()
+    return p
 
-def _fresh_env(self: Trainer):
-    """A new env like the training one, or None: made from the id (with `env_kwargs`), else from the instance's spec (what
-    `gym.make` recorded: id, kwargs, time limit), else a deep copy of the instance."""
-    if self._env_is_id: return make_env(self.env_id, **self.env_kwargs)
-    spec = getattr(self.env, "spec", None)
-    for build in ((lambda: gym.make(spec)) if spec is not None else None, lambda: copy.deepcopy(self.env)):
-        if build is None: continue
-        try: return make_env(build())
-        except Exception: pass
-    return None
-
-def _make_envs(self: Trainer, n: int):
-    envs = [self._fresh_env() for _ in range(n)]
-    return None if any(e is None for e in envs) else envs
-
+@patch
 def eval_env(self: Trainer):
-    """A fresh env for evaluation (see `_fresh_env`). Only if none can be built is the training env itself used; its open
-    demonstration episode is then dropped (the next `train` call restarts it from its seed), so evaluation never splices
-    into the demonstrations."""
-    env = self._fresh_env()
+    """A fresh env for evaluation (`fresh_env`). Only if none can be built is the training env itself used; its open
+    demonstration episode is then dropped (collected again from its seed), so evaluation never splices into it."""
+    env = fresh_env(self.env_id if self._env_is_id else self.env, self.env_kwargs)
     if env is not None: return env
-    if getattr(self, "_obs", None) is not None: self._obs = None; self._drop_open_episode()
+    if self.collector.in_episode:
+        self.collector.drop_open_episode()
+        self.buffer.discard_open_episode()
     return self.env
 
+@patch
 def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "policy", batched: bool = True) -> dict:
-    "Mean/std/per-episode returns of the EMA policy (or the expert with agent='expert') on evaluation seeds."
+    "Mean/std/per-episode returns (and success, where the env reports it) of the EMA policy, or of the expert."
     check_positive("n_episodes", n_episodes, integer=True)
     check_choice("agent", agent, ("policy", "expert"))
-    seeds = list(range(self.cfg.eval_seed, self.cfg.eval_seed + n_episodes)) if seeds is None else [int(s) for s in seeds]
+    c = self.cfg
+    seeds = list(range(c.eval_seed, c.eval_seed + n_episodes)) if seeds is None else [int(s) for s in seeds]
     if agent == "expert" and self.expert is None: raise ValueError("This Trainer has no expert to evaluate.")
-    if agent == "policy" and not self._ready():
-        raise ValueError("The policy is not trained yet: no demonstration episode has ended, so there is nothing to fit its "
-                         "normalisers on. Call train(...) with more env steps (or a dataset) first.")
-    pol = self.ema_policy() if agent == "policy" else None
-    if pol is not None: pol.model.eval()
-    g = torch.Generator(device=self.device); g.manual_seed(self.cfg.seed + 7)
-    envs = self._make_envs(len(seeds)) if (batched and agent == "policy") else None
-    if envs is None:
-        if agent == "policy":
-            agent_fn = lambda o: pol.act(o, generator=g)
-            agent_fn.reset = pol.reset
-            res = rollout(self.eval_env(), agent_fn, seeds)
-        else: res = rollout(self.eval_env(), self.expert, seeds)
-        returns = np.asarray(res["returns"], dtype=np.float64)
-    else:
-        obs = np.stack([np.asarray(e.reset(seed=s)[0], dtype=np.float32).reshape(-1) for e, s in zip(envs, seeds)])
-        pol.reset(len(envs))
-        returns, alive, limit, t = np.zeros(len(envs)), np.ones(len(envs), dtype=bool), _episode_limit(envs[0], None), 0
-        while alive.any():
-            acts = pol.act(obs, generator=g)                                     # (N, Da) — one batched plan every Ta steps
-            for i in np.flatnonzero(alive):
-                a = np.clip(acts[i], envs[i].action_space.low, envs[i].action_space.high).reshape(envs[i].action_space.shape)
-                o, r, term, trunc, _ = envs[i].step(a)
-                returns[i] += r; obs[i] = np.asarray(o, dtype=np.float32).reshape(-1)
-                if term or trunc or t + 1 >= limit: alive[i] = False             # the same cap as `rollout`
-            t += 1
-        for e in envs: e.close()
-    if pol is not None: pol.model.train()
-    out = dict(mean=float(returns.mean()), std=float(returns.std()), returns=returns.tolist(), seeds=seeds, agent=agent)
-    self._log(dict(kind="eval", agent=agent, mean=out["mean"], std=out["std"], n=len(seeds), n_updates=self.n_updates))
+    if agent == "policy" and not self.ready:
+        raise ValueError("The policy is not trained yet: no demonstration episode has ended, so there is nothing to fit "
+                         "its normalisers on. Call train(...) with more env steps (or a dataset) first.")
+    g = torch.Generator(device=self.device)
+    g.manual_seed(c.seed + 7)
+    who = self.ema_policy() if agent == "policy" else self.expert
+    out = dict(evaluate_agent(who, self.env_id if self._env_is_id else self.env, seeds, self.env_kwargs, batched, g,
+                              fallback_env=self.eval_env), agent=agent)
+    self._log(dict(kind="eval", agent=agent, n=len(seeds), n_updates=self.n_updates,
+                   **{k: out[k] for k in ("mean", "std", "success") if k in out}))
     return out
 
-Trainer.ema_policy, Trainer._fresh_env, Trainer._make_envs, Trainer.eval_env, Trainer.evaluate = (
-    ema_policy, _fresh_env, _make_envs, eval_env, evaluate)
-
 # %% ../nbs/06_trainer.ipynb #5059ebfd
-def _state_tensors(self: Trainer) -> dict:
-    t = {f"model.{k}": v for k, v in self.model.state_dict().items()}
-    if self.ema is not None:
-        self.ema.n_averaged.fill_(self._ema_n)                                   # the host counter, written once per save
-        t.update({f"ema.{k}": v for k, v in self.ema.state_dict().items()})
-    for pid, s in self._param_opt_state().items():                              # one layout, whatever flat_params says
-        for k, v in s.items(): t[f"opt.{pid}.{k}"] = torch.as_tensor(v)
-    if self._ready(): t.update(policy_tensors(self.policy))                      # normalisers (and raw weights again, small)
-    t["rng.torch"] = torch.get_rng_state(); t["rng.gen"] = self.gen.get_state()
-    return {k: v.detach().to("cpu", copy=True).contiguous() for k, v in t.items()}   # copies: views of flat buffers share storage
-
+@patch
 def save(self: Trainer, path) -> Path:
-    "Write a checkpoint folder atomically (see above); returns its path. Under torchrun only rank 0 writes (all ranks hold the same state)."
+    "Write a checkpoint folder atomically (`write_checkpoint`); under torchrun only rank 0 writes (all ranks agree)."
     path = Path(path)
-    if not self.dist.is_main:
-        self._last_ckpt_update = self.n_updates; return path
-    if path.exists() and not (path / "trainer.json").exists() and (not path.is_dir() or any(path.iterdir())):
-        hint = f" (a run folder: save to {path / 'checkpoint'})" if (path / "checkpoint").exists() else ""
-        raise FileExistsError(f"{path} exists and is not a checkpoint folder{hint}; saving there would replace what it holds. "
-                              "Give a new folder, an empty one, or an existing checkpoint.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp"); old = path.with_name(path.name + ".old")
-    if old.exists():                              # a previous save was killed during the swap
-        if path.exists(): shutil.rmtree(old)      # ...after it: `old` is a stale copy
-        else: old.rename(path)                    # ...between the renames: `old` is the last complete checkpoint
-    try:
-        if tmp.exists(): shutil.rmtree(tmp)
-        tmp.mkdir()
-        self._write_checkpoint_files(tmp)
-    except BaseException as e:
-        shutil.rmtree(tmp, ignore_errors=True)                   # never leave a half-written checkpoint.tmp behind
-        if not isinstance(e, OSError): raise
-        raise OSError(e.errno, f"could not write a checkpoint to {path} ({e.strerror or e}). The previous checkpoint there, if "
-                      "any, is intact; the run is still in memory: save it elsewhere with trainer.save(<another folder>).") from e
-    if path.exists(): path.rename(old)
-    tmp.rename(path)
-    if old.exists(): shutil.rmtree(old)
+    if self.dist.is_main: write_checkpoint(path, lambda tmp: write_trainer_files(self, tmp))
     self._last_ckpt_update = self.n_updates
     return path
 
-def _param_opt_state(self: Trainer) -> dict:
-    """AdamW's state keyed by parameter index (decayed parameters first, then the others), whatever the layout: with
-    `flat_params` the flat buffers' state is cut into per-parameter pieces, so checkpoints do not depend on the layout and a
-    run resumes with flat buffers on or off (one process, or DDP under torchrun, which does not use them)."""
-    st = self.opt.state_dict()["state"]
-    if self._flat is None: return st
-    out, pid = {}, 0
-    for k, params in enumerate(p for p in _decay_groups(self.model) if p):
-        s, o = st.get(k, {}), 0
-        for p in params:
-            if s: out[pid] = {n: (v if n == "step" else v[o:o + p.numel()].view_as(p)) for n, v in s.items()}
-            o += p.numel(); pid += 1
-    return out
-
-def _opt_state_from_params(self: Trainer, state: dict) -> dict:
-    "The inverse of `_param_opt_state`: per-parameter state -> this optimizer's layout (concatenated per group when flat)."
-    if self._flat is None or not state: return state
-    out, pid = {}, 0
-    for k, params in enumerate(p for p in _decay_groups(self.model) if p):
-        ids = list(range(pid, pid + len(params))); pid += len(params)
-        out[k] = {n: (state[ids[0]][n] if n == "step" else torch.cat([state[i][n].reshape(-1) for i in ids]))
-                  for n in state[ids[0]]}
-    return out
-
-Trainer._param_opt_state, Trainer._opt_state_from_params = _param_opt_state, _opt_state_from_params
-
-def _env_spec_json(self: Trainer) -> Optional[str]:
-    "For an env given as an instance: its gymnasium spec as JSON (id, kwargs, time limit), if it has one that JSON can hold."
-    spec = getattr(self.env, "spec", None)
-    if self._env_is_id or spec is None: return None
-    try: return spec.to_json()
-    except Exception: return None
-
-def _write_checkpoint_files(self: Trainer, tmp: Path):
-    "Write every file of a checkpoint into the folder `tmp` and fsync them."
-    from safetensors.torch import save_file
-    from diffusion_policy_nb import __version__
-    save_file(self._state_tensors(), str(tmp / "state.safetensors"))
-    if len(self.buffer): self.buffer.save(tmp / "buffer")                      # empty until the first episode ends
-    if self._ready(): self.policy.save(tmp / "policy", model=self.ema.module if self.ema is not None else None)
-    meta = dict(format_version=CHECKPOINT_FORMAT_VERSION, library_version=__version__, algo=self.algo, env_id=self.env_id,
-                env_given_as="id" if self._env_is_id else "instance", env_spec=self._env_spec_json(), world_size=self.dist.world_size,
-                buffer_transitions=len(self.buffer),
-                obs_dim=self.obs_dim, action_dim=self.action_dim, config=asdict(self.cfg), env_kwargs=self.env_kwargs,
-                counters=dict(n_env_steps=self.n_env_steps, n_updates=self.n_updates, n_episodes=self.n_episodes,
-                              credit=self._credit, call=self._call, smooth_loss=self._smooth_loss,
-                              loss_acc=float(self._loss_acc), loss_n=self._loss_n,
-                              in_episode=getattr(self, "_obs", None) is not None),
-                loss_history=self.loss_history,
-                opt_groups=[{k: v for k, v in g.items() if k != "params"} for g in self.opt.state_dict()["param_groups"]])
-    (tmp / "trainer.json").write_text(json.dumps(meta, indent=1))
-    for f in tmp.iterdir():
-        if f.is_file():
-            with open(f, "rb") as fh: os.fsync(fh.fileno())
-
-Trainer._state_tensors, Trainer.save, Trainer._env_spec_json, Trainer._write_checkpoint_files = _state_tensors, save, _env_spec_json, _write_checkpoint_files
-
-# %% ../nbs/06_trainer.ipynb #172829d0
-def _find_checkpoint(path: Path) -> Path:
-    path = Path(path)
-    for p in (path, path / "checkpoint", path.with_name(path.name + ".old"), path / "checkpoint.old"):
-        if (p / "trainer.json").exists(): return p
-    raise FileNotFoundError(f"No checkpoint in {path} (looked for trainer.json in it and in {path/'checkpoint'}).")
-
-@classmethod
-def load(cls, path, expert: Any = None, env: Any = None, device: Optional[str] = None) -> Trainer:
-    "Rebuild a Trainer from a checkpoint folder (or a run folder holding `checkpoint/`); `resume()` finishes its interrupted call. Pass `expert` to keep collecting (built in for Pendulum)."
-    from safetensors.torch import load_file
-    from diffusion_policy_nb import __version__
-    path = _find_checkpoint(path)
-    try: meta = json.loads((path / "trainer.json").read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path/'trainer.json'} is not valid JSON ({e}): the checkpoint is corrupt.") from e
-    if meta.get("format_version") != CHECKPOINT_FORMAT_VERSION:
-        raise ValueError(f"{path} is a checkpoint of format_version={meta.get('format_version')!r} (library {meta.get('library_version')}); "
-                         f"this library ({__version__}) reads format_version={CHECKPOINT_FORMAT_VERSION}.")
-    cfg = dict(meta["config"])
-    if device is not None: cfg["device"] = device
-    if env is None:
-        if meta.get("env_spec"):                                               # an instance: rebuild it from its spec
-            try: env = gym.make(gym.envs.registration.EnvSpec.from_json(meta["env_spec"]))
-            except Exception as e:
-                raise ValueError(f"{path} was trained on an Env instance of {meta['env_id']!r} that could not be rebuilt from its "
-                                 f"stored spec ({type(e).__name__}: {e}): pass env=<the same env>.") from None
-        elif meta["env_id"] is None or meta.get("env_given_as") == "instance":
-            raise ValueError(f"{path} was trained on an Env instance whose spec could not be stored: pass env=<the same env>.")
-        else: env = meta["env_id"]
-    env_id = env if isinstance(env, str) else getattr(getattr(env, "spec", None), "id", None)
-    if meta["env_id"] is not None and env_id is not None and env_id != meta["env_id"]:
-        raise ValueError(f"{path} was trained on env {meta['env_id']!r}, not {env_id!r}.")
-    try: tensors = load_file(str(path / "state.safetensors"), device="cpu")
-    except Exception as e: raise ValueError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or corrupt.") from e
-    cfg_dataset = cfg.pop("dataset", None)
-    tr = cls(meta["algo"], env, config=cfg, expert=expert, env_kwargs=meta.get("env_kwargs"), _require_data=False)
-    tr.cfg.dataset = cfg_dataset
-    if (tr.obs_dim, tr.action_dim) != (meta["obs_dim"], meta["action_dim"]):
-        raise ValueError(f"{path} is for obs_dim={meta['obs_dim']}, action_dim={meta['action_dim']}; the env has {tr.obs_dim}, {tr.action_dim}.")
-    if meta.get("buffer_transitions", 1) > 0: tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
-    tr.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
-    if tr.ema is not None:
-        tr.ema.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("ema.")})
-        tr._ema_n = int(tr.ema.n_averaged)
-    if "obs_norm.scale" in tensors:                                            # absent when saved before any episode ended
-        tr.policy.set_normalizers(normalizer_from_tensors(tensors, "obs_norm."), normalizer_from_tensors(tensors, "action_norm."))
-    osd = tr.opt.state_dict()
-    state = {}
-    for k, v in tensors.items():
-        if k.startswith("opt."):
-            _, pid, name = k.split(".", 2); state.setdefault(int(pid), {})[name] = v.to(tr.device) if name != "step" else v
-    osd["state"] = tr._opt_state_from_params(state)
-    for g, saved in zip(osd["param_groups"], meta["opt_groups"]): g.update(saved)
-    tr.opt.load_state_dict(osd)
-    torch.set_rng_state(tensors["rng.torch"])
-    try: tr.gen.set_state(tensors["rng.gen"])
-    except RuntimeError:                    # saved by a generator of another device type (a CUDA run loaded on a CPU, or back)
-        tr.gen.manual_seed(tr.cfg.seed + 1_000_003 * (1 + meta["counters"]["n_updates"]))
-        warnings.warn(f"{path} was saved on another device type; its random-number stream cannot move across, so the trainer's "
-                      "generator is re-seeded: training continues, but not bit-identically to an uninterrupted run.", RuntimeWarning)
-    ct = meta["counters"]
-    tr.n_env_steps, tr.n_updates, tr.n_episodes = ct["n_env_steps"], ct["n_updates"], ct["n_episodes"]
-    tr._credit, tr._call, tr._smooth_loss = ct["credit"], ct["call"], ct["smooth_loss"]
-    tr._loss_acc.fill_(ct["loss_acc"]); tr._loss_n = ct["loss_n"]
-    tr.loss_history = [tuple(x) for x in meta["loss_history"]]
-    tr._last_ckpt_update = tr.n_updates
-    tr._obs = None                                                            # a checkpoint mid-episode restarts that episode
-    if ct.get("in_episode"): tr._drop_open_episode()
-    return tr
-
-def _drop_open_episode(self: Trainer):
-    "Forget a partially collected episode (it will be collected again from its seed)."
-    self.buffer.discard_open_episode()
-
-def resume(self: Trainer) -> dict:
-    "Finish the call that was running when the checkpoint was written (no-op metrics if it had finished)."
-    return self._run()
-
-Trainer.load, Trainer._drop_open_episode, Trainer.resume = load, _drop_open_episode, resume
+@patch(cls_method=True)
+def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Optional[str] = None) -> Trainer:
+    """Rebuild a Trainer from a checkpoint folder (or a run folder holding `checkpoint/`); `resume()` finishes its call.
+    Pass `expert` to keep collecting (built in for the envs of `BUILTIN_EXPERTS`), `env` for an instance whose spec could
+    not be stored, `device` to move the run."""
+    return load_trainer(cls, path, expert, env, device)
