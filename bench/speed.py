@@ -67,7 +67,7 @@ def main(argv=None):
             action_horizon=Tp, n_action_steps=Tp, lr_warmup=0, log_every=10**9, sample_temperature=1.0,
             device=args.device, **over))
         tr.buffer.extend(obs, act, ends)
-        tr._call = dict(start_update=0, target_updates=10**9, target_env_steps=0)
+        tr.state.call = dict(start_update=0, target_updates=10**9, target_env_steps=0)
         return tr
 
     tr = make_trainer()
@@ -95,7 +95,7 @@ def main(argv=None):
         o = pol.obs_normalizer.normalize(b["obs"]); x0 = pol.action_normalizer.normalize(b["action"])
         noise = torch.randn_like(x0); t = torch.randint(0, T, (B,), device=dev)
         xt = dsched.add_noise(x0, noise, t)
-        pred = base_model(xt, t, o)
+        pred = base_model(xt, t, {"obs": o})
         m = b["action_mask"].float()[..., None]
         loss = ((pred - noise).square() * m).sum() / (m.sum() * Da)
         opt.zero_grad(set_to_none=True); loss.backward()
@@ -106,7 +106,7 @@ def main(argv=None):
     from torch.utils.flop_counter import FlopCounterMode
     fixed = tr.buffer.sample(B, To, Tp, generator=tr.gen)
     def net_fwd_bwd():
-        tr.opt.zero_grad(set_to_none=tr._flat is None); pol.compute_loss(fixed, tr.gen, model=model).backward()
+        tr.opt.zero_grad(set_to_none=tr.optim.flat is None); pol.compute_loss(fixed, tr.gen, model=model).backward()
     with FlopCounterMode(display=False) as fc: net_fwd_bwd()
     res["network_fwd_bwd_ms"] = 1e3 * timeit(net_fwd_bwd, args.seconds, sync)
     res["network_gflop_per_step"] = fc.get_total_flops() / 1e9
@@ -135,7 +135,7 @@ def main(argv=None):
             o = pol.obs_normalizer.normalize(hist)[None]
             x = torch.randn(1, Tp, Da, device=dev)
             for t in sched.timesteps:
-                x = sched.step(model(x, t.to(dev).expand(1), o), t, x).prev_sample
+                x = sched.step(model(x, t.to(dev).expand(1), {"obs": o}), t, x).prev_sample
             return pol.action_normalizer.unnormalize(x.clamp(-1, 1))[0, :Tp]
     ddim = DDIMScheduler(num_train_timesteps=T, beta_schedule="squaredcos_cap_v2", clip_sample=True, set_alpha_to_one=True,
                          timestep_spacing="trailing")

@@ -7,7 +7,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/checkpoint.html.
 
 # %% ../nbs/05e_checkpoint.ipynb #6bf1ea9c
 from __future__ import annotations
-import dataclasses, json, os, shutil
+import dataclasses, json, os, shutil, warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -45,12 +45,12 @@ class TrainState:
         "Check every key's presence and type (naming the file and the key), then build."
         kinds = dict(n_env_steps=int, n_updates=int, n_episodes=int, credit=(int, float), call=dict, loss_history=list,
                      loss_acc=(int, float), loss_n=int, smooth_loss=(int, float, type(None)), in_episode=bool)
-        if not isinstance(d, dict): raise ValueError(f"{where}: 'state' must be an object, got {type(d).__name__}.")
+        if not isinstance(d, dict): raise ValueError(f"{where}: 'counters' must be an object, got {type(d).__name__}.")
         for k, kind in kinds.items():
-            if k not in d: raise ValueError(f"{where}: 'state' has no {k!r}; the checkpoint is incomplete or corrupt.")
+            if k not in d: raise ValueError(f"{where}: 'counters' has no {k!r}; the checkpoint is incomplete or corrupt.")
             v = d[k]
             if not isinstance(v, kind) or (isinstance(v, bool) and kind is int):
-                raise ValueError(f"{where}: state[{k!r}]={v!r} has the wrong type; the checkpoint is corrupt.")
+                raise ValueError(f"{where}: counters[{k!r}]={v!r} has the wrong type; the checkpoint is corrupt.")
         st = cls(**{k: d[k] for k in kinds})
         st.loss_history = [tuple(x) for x in st.loss_history]
         return st
@@ -146,7 +146,7 @@ def write_trainer_files(self, tmp: Path):
                 env_given_as="id" if self._env_is_id else "instance", env_spec=spec_json,
                 world_size=self.dist.world_size, buffer_transitions=len(self.buffer), obs_spec=self.obs_spec.to_json(),
                 action_dim=self.action_dim, config=asdict(self.cfg), env_kwargs=self.env_kwargs,
-                state=self.state.to_json(),
+                counters=self.state.to_json(),
                 opt_groups=[{k: v for k, v in g.items() if k != "params"} for g in self.opt.state_dict()["param_groups"]])
     (tmp / "trainer.json").write_text(json.dumps(meta, indent=1))
 
@@ -160,7 +160,7 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
     env_id = env if isinstance(env, str) else getattr(getattr(env, "spec", None), "id", None)
     if meta["env_id"] is not None and env_id is not None and env_id != meta["env_id"]:
         raise ValueError(f"{path} was trained on env {meta['env_id']!r}, not {env_id!r}.")
-    state = TrainState.from_json(meta.get("state"), str(path / "trainer.json"))
+    state = TrainState.from_json(meta.get("counters"), str(path / "trainer.json"))
     try: tensors = load_file(str(path / "state.safetensors"), device="cpu")
     except Exception as e:
         raise ValueError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or corrupt.") from e

@@ -18,7 +18,7 @@ from .trainer import Trainer
 from .checkpoint import find_checkpoint
 from .experts import BUILTIN_EXPERTS
 from .rollout import run_episodes
-from .distributed import abandon
+from .distributed import torchrun_job
 
 # %% auto #0
 __all__ = ['build_parser', 'write_plots', 'record_rollout', 'main']
@@ -104,8 +104,10 @@ def _train(args) -> Optional[dict]:
         metrics = tr.resume()
     else:
         if env not in BUILTIN_EXPERTS and overrides.get("dataset") is None:
-            raise ValueError(f"--env {env}: the CLI has a built-in expert only for {', '.join(BUILTIN_EXPERTS)}; give --dataset PATH "
-                             "(.npz, .zarr, Minari .hdf5 or our format), or pass your own expert from Python: Trainer(..., expert=...).")
+            twins = ", ".join(k for k in BUILTIN_EXPERTS if k != "Pendulum-v1")
+            raise ValueError(f"--env {env}: the CLI has a built-in expert only for Pendulum-v1; give --dataset PATH "
+                             "(.npz, .zarr, Minari .hdf5 or our format), or pass your own expert from Python: "
+                             f"Trainer(..., expert=...). (Built in too: {twins}, Pendulum with Dict observations.)")
         tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir)))
         total = (50_000 if args.total_timesteps is None else args.total_timesteps) if args.n_updates is None else 0
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
@@ -149,13 +151,15 @@ def _eval(args) -> dict:
     return out
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    "Entry point of the `dpnb` console script."
+    "Entry point of the `dpnb` console script (under torchrun, each rank's work runs inside one `torchrun_job`)."
     args = build_parser().parse_args(argv)
-    try: out = _train(args) if args.command == "train" else _eval(args)
-    except (ValueError, KeyError, TypeError, FileNotFoundError) as e:
-        abandon()                                                           # under torchrun: do not wait for the other ranks at exit
-        print(f"dpnb {args.command}: error: {e}", file=sys.stderr); return 2
-    if out is not None: print(json.dumps(out, indent=1))
+    with torchrun_job() as job:
+        try: out = _train(args) if args.command == "train" else _eval(args)
+        except (ValueError, KeyError, TypeError, FileNotFoundError) as e:
+            job.abandon()                                                   # under torchrun: do not wait for the other ranks
+            print(f"dpnb {args.command}: error: {e}", file=sys.stderr)
+            return 2
+        if out is not None: print(json.dumps(out, indent=1))
     return 0
 
 # %% ../nbs/07_cli.ipynb #96bb9c96

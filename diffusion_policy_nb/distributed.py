@@ -18,8 +18,8 @@ from torch import nn
 from .core import get_device
 
 # %% auto #0
-__all__ = ['TORCHRUN_VARS', 'DistInfo', 'torchrun_env', 'rank_device', 'abandon', 'init_distributed', 'all_reduce_mean_',
-           'broadcast_array', 'wrap_ddp', 'torchrun_command']
+__all__ = ['TORCHRUN_VARS', 'DistInfo', 'torchrun_env', 'rank_device', 'torchrun_job', 'abandon', 'init_distributed',
+           'all_reduce_mean_', 'broadcast_array', 'wrap_ddp', 'torchrun_command']
 
 # %% ../nbs/05a_distributed.ipynb #68abb203
 TORCHRUN_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
@@ -69,38 +69,42 @@ def rank_device(device: str, local_rank: int, world_size: int) -> torch.device:
                          "(torchrun --nproc_per_node) or use config['device']='cpu'.")
     return torch.device("cuda", local_rank)
 
-_exiting_on_error = False
 _groups: dict = {}
+_jobs: list = []                                          # the open `torchrun_job` blocks, innermost last
 
-def _install_shutdown():
-    """At a normal exit, wait for every rank, destroy the process group and leave with `os._exit`. A rank that leaves while a
-    peer still talks to it, or whose gloo threads are torn down by the interpreter's final clean-up, aborts ("terminate called
-    without an active exception"), so a job that succeeded could fail at its very end. The exit code of `sys.exit(code)` is
-    kept (not that of a bare `raise SystemExit(n)` or the `exit()` builtin, which bypass `sys.exit`). After an uncaught
-    exception, a non-zero `sys.exit` or `abandon()` we do not wait: the job is failing and the launcher stops the rest."""
-    global _exiting_on_error
-    hook, real_exit, code = sys.excepthook, sys.exit, [0]
-    def on_error(*a):
-        global _exiting_on_error
-        _exiting_on_error = True; hook(*a)
-    def exit_(status=None):
-        code[0] = 0 if status is None else status if isinstance(status, int) else 1
-        real_exit(status)
-    sys.excepthook, sys.exit = on_error, exit_
-    def shutdown():
-        if _exiting_on_error or code[0] != 0 or not dist.is_initialized(): return    # failing: do not wait for the others
-        try: dist.barrier(group=_groups.get("exit")); dist.destroy_process_group()
-        except Exception: return
+class torchrun_job:
+    """`with torchrun_job(): ...` scopes the exit of one rank of a torchrun job. Leaving the block normally (or with
+    `sys.exit(0)` / `SystemExit(0)`), the rank waits for every other rank, destroys the process group, flushes its output
+    and leaves with `os._exit(0)`: a rank that leaves while a peer still talks to it, or whose gloo threads are torn down
+    by the interpreter's final clean-up, aborts ("terminate called without an active exception"), so a job that succeeded
+    could fail at its very end. After an exception, a non-zero exit code or `abandon()` it does not wait (the job is
+    failing; the launcher stops the rest) and the exception goes on. Outside torchrun it does nothing. Nothing of the
+    process is replaced (`sys.exit`, `sys.excepthook`, atexit): only the block's own exit is handled."""
+    def __enter__(self):
+        self.abandoned = False
+        _jobs.append(self)
+        return self
+
+    def abandon(self):
+        "Do not wait for the other ranks when this block ends (an error was turned into an exit code)."
+        self.abandoned = True
+
+    def __exit__(self, typ, exc, tb):
+        _jobs.remove(self)
+        code = 0 if typ is None else (exc.code or 0) if typ is SystemExit else 1
+        if code != 0 or self.abandoned or not (dist.is_available() and dist.is_initialized()): return False
+        try:
+            dist.barrier(group=_groups.get("exit"))
+            dist.destroy_process_group()
+        except Exception: return False
         for f in (sys.stdout, sys.stderr):
             try: f.flush()
             except Exception: pass
-        os._exit(code[0])                                 # skip the C++ static clean-up where gloo's threads abort
-    atexit.register(shutdown)
+        os._exit(0)                                       # skip the C++ static clean-up where gloo's threads abort
 
 def abandon():
-    "Mark this rank as failing: at exit it will not wait for the others (call it where an error is caught and turned into an exit code)."
-    global _exiting_on_error
-    _exiting_on_error = True
+    "Mark the innermost open `torchrun_job` as failing: it will not wait for the other ranks (no-op outside one)."
+    if _jobs: _jobs[-1].abandon()
 
 def init_distributed(device: str = "auto", timeout: float = 600.0) -> tuple:
     "Join the torchrun job described by the environment (or one already initialised); returns `(DistInfo, device)`."
@@ -119,7 +123,6 @@ def init_distributed(device: str = "auto", timeout: float = 600.0) -> tuple:
         # that waits as long as rank 0's final evaluation takes (the default group's timeout would cut it short)
         _groups["cpu"] = dist.new_group(backend="gloo", timeout=datetime.timedelta(seconds=float(timeout))) if backend == "nccl" else None
         _groups["exit"] = dist.new_group(backend="gloo", timeout=datetime.timedelta(days=7))
-        _install_shutdown()
     return DistInfo(dist.get_rank(), dist.get_world_size(), env["LOCAL_RANK"], dist.get_backend()), dev
 
 # %% ../nbs/05a_distributed.ipynb #547ee8cb

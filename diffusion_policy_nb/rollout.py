@@ -144,12 +144,13 @@ def env_steps(envs, agent: Callable, seeds: Iterable[int], max_steps: Optional[i
 def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None, batched: bool = False,
                  record: bool = False, who: str = "the agent") -> dict:
     """Episodes of `agent` on `seeds` (envs: an id, an Env or a list of Envs in lockstep): {'returns', 'lengths', 'seeds',
-    'success' (None if the env reports none), and with `record` 'obs' and 'actions' (one list per episode)}."""
+    'success' (None if the env reports none), and with `record` 'obs', 'actions' (one list per episode, the observation
+    each action was chosen for) and 'final_obs' (the observation after each episode's last step)}."""
     made = isinstance(envs, str)
     envs = [make_env(envs)] if made else [make_env(e) for e in (envs if isinstance(envs, (list, tuple)) else [envs])]
     seeds = [int(s) for s in seeds]
     returns, lengths, success = np.zeros(len(seeds)), np.zeros(len(seeds), np.int64), np.zeros(len(seeds), bool)
-    has_success, obs, acts = False, [[] for _ in seeds], [[] for _ in seeds]
+    has_success, obs, acts, final = False, [[] for _ in seeds], [[] for _ in seeds], [None] * len(seeds)
     cur, started = {}, 0                                                   # env -> index of its current episode
     try:
         for st in env_steps(envs, agent, seeds, max_steps, batched, who=who):
@@ -159,12 +160,13 @@ def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optiona
             lengths[e] = st.t + 1
             if record: obs[e].append(st.obs); acts[e].append(st.action)
             if st.done:
+                final[e] = st.next_obs
                 flag = st.info.get("is_success", st.info.get("success"))
                 if flag is not None: has_success, success[e] = True, bool(flag)
     finally:
         if made: envs[0].close()
     out = {"returns": returns, "lengths": lengths, "seeds": np.array(seeds), "success": success if has_success else None}
-    if record: out.update(obs=obs, actions=acts)
+    if record: out.update(obs=obs, actions=acts, final_obs=final)
     return out
 
 # %% ../nbs/03a_rollout.ipynb #9251ca7d

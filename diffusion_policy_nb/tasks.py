@@ -12,8 +12,10 @@ import numpy as np
 import gymnasium as gym
 from gymnasium import spaces
 
+from .rollout import run_episodes
+
 # %% auto #0
-__all__ = ['ENV_ID', 'TwoRoutesEnv', 'TwoRoutesExpert', 'run_episodes', 'summarize', 'two_routes_trainer']
+__all__ = ['ENV_ID', 'TwoRoutesEnv', 'TwoRoutesExpert', 'route_episodes', 'summarize', 'two_routes_trainer']
 
 # %% ../nbs/09_multimodal.ipynb #f6858040
 class TwoRoutesEnv(gym.Env):
@@ -67,31 +69,13 @@ class TwoRoutesExpert:
         return (d / max(n, 1e-8) * min(1.0, n / TwoRoutesEnv.speed)).astype(np.float32)
 
 # %% ../nbs/09_multimodal.ipynb #610bbf9d
-def run_episodes(agent, seeds, batched: bool = False, env_id: str = ENV_ID) -> dict:
+def route_episodes(agent, seeds, batched: bool = False, env_id: str = ENV_ID) -> dict:
     "Roll out `agent` on `seeds`; return success (N,), mode (N,) in {-1 left, +1 right, 0 none}, paths (list of (L, 2))."
     seeds = [int(s) for s in seeds]
-    if batched:                                                   # lockstep: one batched plan for all envs
-        envs = [gym.make(env_id) for _ in seeds]
-        obs = np.stack([e.reset(seed=s)[0] for e, s in zip(envs, seeds)])
-        paths = [[o.copy()] for o in obs]
-        alive, success = np.ones(len(envs), bool), np.zeros(len(envs), bool)
-        agent.reset(len(envs))
-        while alive.any():
-            acts = agent.act(obs)                                 # (N, 2)
-            for i in np.flatnonzero(alive):
-                o, r, term, trunc, info = envs[i].step(acts[i])
-                obs[i] = o; paths[i].append(o.copy())
-                if term or trunc: alive[i], success[i] = False, info["success"]
-    else:                                                         # one episode at a time (stateful experts)
-        env, paths, success = gym.make(env_id), [], np.zeros(len(seeds), bool)
-        for j, s in enumerate(seeds):
-            o, _ = env.reset(seed=s)
-            if hasattr(agent, "reset"): agent.reset()
-            path, done = [o.copy()], False
-            while not done:
-                o, r, term, trunc, info = env.step(agent(o)); path.append(o.copy()); done = term or trunc
-            paths.append(path); success[j] = info["success"]
-    return dict(success=success, mode=np.array([_mode(np.array(p)) for p in paths]), paths=[np.array(p) for p in paths])
+    envs = [gym.make(env_id) for _ in seeds] if batched else gym.make(env_id)     # lockstep: one batched plan per step
+    res = run_episodes(envs, agent, seeds, batched=batched, record=True)
+    paths = [np.array([*o, f]) for o, f in zip(res["obs"], res["final_obs"])]
+    return dict(success=res["success"], mode=np.array([_mode(p) for p in paths]), paths=paths)
 
 def _mode(path: np.ndarray) -> int:
     "Side of the obstacle at the first crossing of y = 0 (0 if the path never crosses)."
