@@ -1,5 +1,4 @@
-"""A run's state as one `TrainState` (every counter, saved and loaded as a whole), and checkpoint folders written
-atomically (a crash during a save leaves the previous checkpoint intact) and read with their format version checked.
+"""A run's state as one `TrainState` (every counter, saved and loaded as a whole), and checkpoint folders written atomically and read with their format version checked.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/checkpoint.html.md"""
 
@@ -7,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/checkpoint.html.
 
 # %% ../nbs/05e_checkpoint.ipynb #6bf1ea9c
 from __future__ import annotations
-import dataclasses, json, os, shutil, warnings
+import dataclasses, json, os, shutil, time, warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -18,8 +17,8 @@ import torch
 from .buffer import ObsSpec, ReplayBuffer
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT_VERSION', 'TrainState', 'write_checkpoint', 'find_checkpoint', 'read_meta', 'check_writable',
-           'env_from_meta', 'write_trainer_files', 'load_trainer']
+__all__ = ['CHECKPOINT_FORMAT_VERSION', 'TrainState', 'write_checkpoint', 'find_checkpoint', 'read_meta', 'state_field',
+           'append_metrics', 'check_writable', 'env_from_meta', 'write_trainer_files', 'load_trainer']
 
 # %% ../nbs/05e_checkpoint.ipynb #8ee9b501
 CHECKPOINT_FORMAT_VERSION = 2
@@ -38,6 +37,23 @@ class TrainState:
     smooth_loss: Optional[float] = None
     in_episode: bool = False          # saved mid-episode: that episode is collected again from its seed
 
+    def record_loss(self, m: float):
+        "Log the mean loss `m` of the updates since the last log line."
+        self.loss_history.append((self.n_updates, m))
+        self.smooth_loss = m if self.smooth_loss is None else 0.9 * self.smooth_loss + 0.1 * m
+
+    def recent_loss(self, since: int, window: int) -> float:
+        "Mean loss over the last `window` updates after update `since`, from the logged windows (NaN if none)."
+        tot = n = 0.0
+        h = self.loss_history
+        for i in range(len(h) - 1, -1, -1):
+            u, l = h[i]
+            lo = max(h[i - 1][0] if i > 0 else 0, since)                       # this window covers updates (lo, u]
+            if u <= since or n >= window: break
+            tot += l * (u - lo)
+            n += u - lo
+        return tot / n if n else float("nan")
+
     def to_json(self) -> dict: return dataclasses.asdict(self)
 
     @classmethod
@@ -47,7 +63,8 @@ class TrainState:
                      loss_acc=(int, float), loss_n=int, smooth_loss=(int, float, type(None)), in_episode=bool)
         if not isinstance(d, dict): raise ValueError(f"{where}: 'counters' must be an object, got {type(d).__name__}.")
         for k, kind in kinds.items():
-            if k not in d: raise ValueError(f"{where}: 'counters' has no {k!r}; the checkpoint is incomplete or corrupt.")
+            if k not in d:
+                raise ValueError(f"{where}: 'counters' has no {k!r}; the checkpoint is incomplete or corrupt.")
             v = d[k]
             if not isinstance(v, kind) or (isinstance(v, bool) and kind is int):
                 raise ValueError(f"{where}: counters[{k!r}]={v!r} has the wrong type; the checkpoint is corrupt.")
@@ -106,6 +123,16 @@ def read_meta(path: Path) -> dict:
     return meta
 
 # %% ../nbs/05e_checkpoint.ipynb #fa4ecd51
+def state_field(name: str) -> property:
+    "A property that reads and writes `self.state.<name>` (the `Trainer`'s counters live in its `TrainState`)."
+    return property(lambda self: getattr(self.state, name), lambda self, v: setattr(self.state, name, v))
+
+def append_metrics(run_dir, rec: dict):
+    "Append one JSON line (with a time stamp) to `run_dir`/metrics.jsonl, the run's event log."
+    p = Path(run_dir)
+    p.mkdir(parents=True, exist_ok=True)
+    with open(p / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(rec, time=time.time())) + "\n")
+
 def check_writable(run_dir: Path):
     "Fail before any work if `run_dir` cannot be created or written."
     try:
@@ -114,18 +141,19 @@ def check_writable(run_dir: Path):
         probe.write_text("ok")
         probe.unlink()
     except OSError as e:
-        raise ValueError(f"config['run_dir']={str(run_dir)!r} is not writable ({e.strerror or e}); choose another folder "
-                         "(the run's logs and checkpoints go there).") from e
+        raise ValueError(f"config['run_dir']={str(run_dir)!r} is not writable ({e.strerror or e}); choose another "
+                         "folder (the run's logs and checkpoints go there).") from e
 
 def env_from_meta(meta: dict, path: Path):
     "The env a checkpoint was trained on: its id, or an instance rebuilt from its stored spec."
     if meta.get("env_spec"):
         try: return gym.make(gym.envs.registration.EnvSpec.from_json(meta["env_spec"]))
         except Exception as e:
-            raise ValueError(f"{path} was trained on an Env instance of {meta['env_id']!r} that could not be rebuilt from "
-                             f"its stored spec ({type(e).__name__}: {e}): pass env=<the same env>.") from None
+            raise ValueError(f"{path} was trained on an Env instance of {meta['env_id']!r} that could not be rebuilt "
+                             f"from its stored spec ({type(e).__name__}: {e}): pass env=<the same env>.") from None
     if meta["env_id"] is None or meta.get("env_given_as") == "instance":
-        raise ValueError(f"{path} was trained on an Env instance whose spec could not be stored: pass env=<the same env>.")
+        raise ValueError(f"{path} was trained on an Env instance whose spec could not be stored: "
+                         "pass env=<the same env>.")
     return meta["env_id"]
 
 def write_trainer_files(self, tmp: Path):
@@ -133,7 +161,8 @@ def write_trainer_files(self, tmp: Path):
     from safetensors.torch import save_file
     from diffusion_policy_nb import __version__
     t = self.optim.tensors()                                                 # weights, EMA, AdamW (per parameter)
-    if self.ready: t.update(self.policy.tensors())                           # normalisers (and raw weights again, small)
+    # normalisers (and raw weights again, small)
+    if self.ready: t.update(self.policy.tensors())
     t["rng.torch"], t["rng.gen"] = torch.get_rng_state(), self.gen.get_state()
     save_file({k: v.detach().to("cpu", copy=True).contiguous() for k, v in t.items()}, str(tmp / "state.safetensors"))
     if len(self.buffer): self.buffer.save(tmp / "buffer")                    # empty until the first episode ends
@@ -142,16 +171,18 @@ def write_trainer_files(self, tmp: Path):
     try: spec_json = None if self._env_is_id or spec is None else spec.to_json()   # an instance: rebuilt from its spec
     except Exception: spec_json = None
     self.state.loss_acc, self.state.in_episode = float(self._loss_acc), self.collector.in_episode
-    meta = dict(format_version=CHECKPOINT_FORMAT_VERSION, library_version=__version__, algo=self.algo, env_id=self.env_id,
-                env_given_as="id" if self._env_is_id else "instance", env_spec=spec_json,
+    meta = dict(format_version=CHECKPOINT_FORMAT_VERSION, library_version=__version__, algo=self.algo,
+                env_id=self.env_id, env_given_as="id" if self._env_is_id else "instance", env_spec=spec_json,
                 world_size=self.dist.world_size, buffer_transitions=len(self.buffer), obs_spec=self.obs_spec.to_json(),
                 action_dim=self.action_dim, config=asdict(self.cfg), env_kwargs=self.env_kwargs,
                 counters=self.state.to_json(),
-                opt_groups=[{k: v for k, v in g.items() if k != "params"} for g in self.opt.state_dict()["param_groups"]])
+                opt_groups=[{k: v for k, v in g.items() if k != "params"}
+                            for g in self.opt.state_dict()["param_groups"]])
     (tmp / "trainer.json").write_text(json.dumps(meta, indent=1))
 
 def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optional[str] = None):
-    "Rebuild a `cls` (the `Trainer`) from a checkpoint folder or a run folder holding `checkpoint/`: see `Trainer.load`."
+    """Rebuild a `cls` (the `Trainer`) from a checkpoint folder or a run folder holding `checkpoint/`: see
+    `Trainer.load`."""
     from safetensors.torch import load_file
     path = find_checkpoint(path)
     meta = read_meta(path)
@@ -163,7 +194,8 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
     state = TrainState.from_json(meta.get("counters"), str(path / "trainer.json"))
     try: tensors = load_file(str(path / "state.safetensors"), device="cpu")
     except Exception as e:
-        raise ValueError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or corrupt.") from e
+        raise ValueError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or "
+                         "corrupt.") from e
     cfg_dataset = cfg.pop("dataset", None)
     tr = cls(meta["algo"], env, config=cfg, expert=expert, env_kwargs=meta.get("env_kwargs"), _require_data=False)
     tr.cfg.dataset = cfg_dataset
@@ -172,14 +204,16 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
                          f"{meta['action_dim']}; the env has {tr.obs_spec} and {tr.action_dim}.")
     if meta.get("buffer_transitions", 1) > 0: tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
     tr.optim.load_tensors(tensors, meta["opt_groups"], tr.device)
-    if "action_norm.scale" in tensors: tr.policy.load_tensors(tensors)          # absent when saved before any episode ended
+    # absent when saved before any episode ended
+    if "action_norm.scale" in tensors: tr.policy.load_tensors(tensors)
     torch.set_rng_state(tensors["rng.torch"])
     try: tr.gen.set_state(tensors["rng.gen"])
-    except RuntimeError:                    # saved by a generator of another device type (a CUDA run loaded on a CPU, or back)
+    # saved by a generator of another device type (a CUDA run loaded on a CPU, or back)
+    except RuntimeError:
         tr.gen.manual_seed(tr.cfg.seed + 1_000_003 * (1 + state.n_updates))
         warnings.warn(f"{path} was saved on another device type; its random-number stream cannot move across, so the "
-                      "trainer's generator is re-seeded: training continues, but not bit-identically to an uninterrupted "
-                      "run.", RuntimeWarning)
+                      "trainer's generator is re-seeded: training continues, but not bit-identically to an "
+                      "uninterrupted run.", RuntimeWarning)
     tr.state = state
     tr._loss_acc.fill_(state.loss_acc)
     tr._last_ckpt_update = state.n_updates

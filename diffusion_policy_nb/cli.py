@@ -94,7 +94,7 @@ def _train(args) -> Optional[dict]:
                  if f.name not in ("run_dir", "eval_episodes") and getattr(args, f.name, None) is not None}
     seed = overrides.get("seed", Config.seed)
     algo, env = args.algo or "diffusion", args.env or "Pendulum-v1"
-    run_dir = Path(args.run_dir or f"runs/{env}-{algo}-seed{seed}")
+    run_dir = Path(args.run_dir or f"runs/{env.replace('/', '_')}-{algo}-seed{seed}")
     try: ckpt = find_checkpoint(run_dir)
     except FileNotFoundError: ckpt = None
     if ckpt is not None:

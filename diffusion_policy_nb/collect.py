@@ -1,6 +1,4 @@
-"""`Collector`: the demonstration side of a run. It owns the training env, the expert, DART noise and the open episode,
-steps one transition at a time through the package's rollout loop, and under `torchrun` shares each transition from
-rank 0 with every rank.
+"""`Collector`: the demonstration side of a run. It owns the training env, the expert, DART noise and the open episode, steps one transition at a time through the rollout loop, and under `torchrun` shares each transition from rank 0.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/collect.html.md"""
 
@@ -28,14 +26,21 @@ class _CheckedExpert:
         if callable(getattr(self.expert, "reset", None)): self.expert.reset()
     def __call__(self, obs):
         a = self.expert(obs)
-        return np.asarray(a, dtype=np.float32).reshape(-1) if np.ndim(a) <= 1 and not isinstance(a, str) else a
+        flat = np.ndim(a) <= 1 and not isinstance(a, str)
+        return np.asarray(a, dtype=np.float32).reshape(-1) if flat else a
 
 class Collector:
-    "Expert demonstrations one env step at a time (see above): `step()` -> (obs, clean action, reward, done, expert return)."
+    """Expert demonstrations one env step at a time (see above): `step()` -> (obs, clean action, reward, done, expert
+    return)."""
     def __init__(self, env, expert: Optional[Callable], seed: int, obs_spec: ObsSpec, action_dim: int,
                  expert_noise: float = 0.0, dist: DistInfo = DistInfo()):
         self.env, self.expert, self.seed, self.obs_spec, self.action_dim = env, expert, seed, obs_spec, action_dim
         self.expert_noise, self.dist = float(expert_noise), dist
+        lo, hi = env.action_space.low, env.action_space.high
+        if expert_noise > 0 and not np.all(np.isfinite(lo) & np.isfinite(hi)):
+            raise ValueError(f"config['expert_noise']={expert_noise} scales noise by the action bounds, but the env's "
+                             f"action_space {env.action_space} has infinite bounds: use expert_noise=0 or an env with "
+                             "finite bounds.")
         self.limit = episode_limit(env)                     # the env's own TimeLimit, else 1000 steps
         self._steps, self._rng, self.ep_return, self._open = None, None, 0.0, False
         self.n_episodes = 0                                 # episodes completed (a resumed run sets it)

@@ -1,5 +1,4 @@
-"""`Config`: every hyperparameter of a run in one validated dataclass, with the names and defaults of the reference API,
-and the one type map that the `Trainer` and the `dpnb` CLI share.
+"""`Config`: every hyperparameter of a run in one validated dataclass, with the names and defaults of the reference API, the type map that the `Trainer` and the `dpnb` CLI share, and the policy a config describes.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/config.html.md"""
 
@@ -17,6 +16,8 @@ from .core import check_choice, check_positive, closest, get_device
 from .schedule import SCHEDULES, SAMPLERS, PREDICTION_TYPES
 from .denoiser import DENOISERS
 from .encoder import ENCODERS
+from .buffer import ObsSpec
+from .policy import BCPolicy, ChunkPolicy, DiffusionPolicy
 from fastcore.basics import patch
 
 # %% auto #0
@@ -33,7 +34,8 @@ class Config:
     learning_rate: float = 1e-4          # AdamW peak learning rate
     batch_size: int = 256                # windows per gradient update (global batch under torchrun)
     noise_schedule: str = "cosine"       # "cosine" or "linear"
-    beta_start: float = 1e-4             # linear schedule: first β (then rescaled to near-zero terminal SNR, see 01_schedule)
+    # linear schedule: first β (then rescaled to near-zero terminal SNR, see 01_schedule)
+    beta_start: float = 1e-4
     beta_end: float = 0.02               # linear schedule: last β
     buffer_size: int = 1_000_000         # replay buffer capacity in transitions (oldest whole episodes dropped)
     n_inference_steps: int = 10          # denoising steps when acting (<= n_diffusion_steps)
@@ -48,9 +50,13 @@ class Config:
     eta: float = 0.0                     # DDIM stochasticity
     prediction_type: str = "epsilon"     # "epsilon", "sample" or "v_prediction"
     clip_sample: bool = True             # clip x̂0 to [-1, 1] while sampling
-    sample_temperature: float = 0.0      # τ of x_T ~ N(0, τ² I) when acting: 0 = one deterministic plan per observation (best on Pendulum), 1 = sample every mode (multimodal tasks)
+    # τ of x_T ~ N(0, τ² I) when acting: 0 = one deterministic plan per observation (best on Pendulum),
+    # 1 = sample every mode (multimodal tasks)
+    sample_temperature: float = 0.0
     updates_per_step: float = 1.0        # gradient updates per env step after warm-up
-    expert_noise: float = 0.0            # DART: std of Gaussian noise added to the *executed* expert action (fraction of the action range); the buffer stores the clean label
+    # DART: std of Gaussian noise added to the *executed* expert action (fraction of the action range);
+    # the buffer stores the clean label
+    expert_noise: float = 0.0
     weight_decay: float = 1e-6           # AdamW weight decay
     lr_warmup: int = 500                 # linear learning-rate warm-up over the run's first updates
     lr_schedule: str = "cosine"          # "cosine" (then decay to 0 over the rest of the call's updates) or "constant"
@@ -59,21 +65,31 @@ class Config:
     eval_episodes: int = 0               # evaluation episodes at the end of train() (0: none)
     eval_seed: int = 1_000_000           # first evaluation seed (demonstrations use seeds from `seed`)
     device: str = "auto"                 # "auto", "cpu", "cuda", "cuda:N"
-    dataset: Optional[str] = None        # demonstrations file/folder (npz, zarr, Minari HDF5, our format) instead of/in addition to an expert
-    dataset_obs_key: Optional[str] = None     # the dataset's observation key(s), comma-separated (None: the usual names are found)
+    # demonstrations file/folder (npz, zarr, Minari HDF5, our format) instead of/in addition to an expert
+    dataset: Optional[str] = None
+    # the dataset's observation key(s), comma-separated (None: the usual names are found)
+    dataset_obs_key: Optional[str] = None
     dataset_action_key: Optional[str] = None  # the dataset's action key (None: "action" or "actions")
     run_dir: Optional[str] = None        # where logs and checkpoints go (None: nowhere)
-    checkpoint_every: int = 5000         # updates between checkpoints when run_dir is set (taken at the next episode boundary)
+    # updates between checkpoints when run_dir is set (taken at the next episode boundary)
+    checkpoint_every: int = 5000
     log_every: int = 100                 # updates between loss log lines
     progress: Optional[bool] = None      # tqdm progress bar (None: only on a terminal and not under test)
-    compile: bool = False                # torch.compile the training step's network (see 11_speed for compiled sampling)
+    # torch.compile the training step's network (see 11_speed for compiled sampling)
+    compile: bool = False
     fused_optimizer: bool = True         # AdamW's fused kernel (CPU and CUDA) instead of its for-each implementation
-    time_table: bool = True              # run the time MLP on the T timesteps once per batch and gather rows (fewer FLOPs when batch > T)
-    fast_plan: bool = True               # acting: the K steps' conditionings in one batched call, then one addmm per step (MLP)
-    flat_params: bool = True             # parameters, gradients and EMA in one buffer per weight-decay group: clipping, AdamW and EMA run over 2 tensors, not one per parameter tensor (single process)
-    compile_sampling: bool = False       # torch.compile the whole sampling loop (a CUDA graph on GPU); compiles on the first plan per batch size
+    # run the time MLP on the T timesteps once per batch and gather rows (fewer FLOPs when batch > T)
+    time_table: bool = True
+    # acting: the K steps' conditionings in one batched call, then one addmm per step (MLP)
+    fast_plan: bool = True
+    # parameters, gradients and EMA in one buffer per weight-decay group: clipping, AdamW and EMA run over 2 tensors,
+    # not one per parameter tensor (single process)
+    flat_params: bool = True
+    # torch.compile the whole sampling loop (a CUDA graph on GPU); compiles on the first plan per batch size
+    compile_sampling: bool = False
     amp: bool = False                    # bf16 autocast on CUDA (ignored on CPU)
-    dist_timeout: float = 600.0          # under torchrun: seconds a rank waits for the others in a collective before the job fails
+    # under torchrun: seconds a rank waits for the others in a collective before the job fails
+    dist_timeout: float = 600.0
 
 SEED_KEYS = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim", "learning_rate", "batch_size",
              "noise_schedule", "beta_start", "beta_end", "buffer_size", "n_inference_steps", "warmup_steps", "seed")
@@ -122,9 +138,11 @@ def validate(self: Config) -> Config:
     for k in _NONNEG_FLOAT: check_positive(f"config[{k!r}]", getattr(self, k), allow_zero=True)
     for k, ch in _CHOICES.items(): check_choice(f"config[{k!r}]", getattr(self, k), ch)
     if self.n_inference_steps > self.n_diffusion_steps:
-        raise ValueError(f"config['n_inference_steps']={self.n_inference_steps} must be <= config['n_diffusion_steps']={self.n_diffusion_steps}.")
+        raise ValueError(f"config['n_inference_steps']={self.n_inference_steps} must be <= "
+                         f"config['n_diffusion_steps']={self.n_diffusion_steps}.")
     if self.n_action_steps > self.action_horizon:
-        raise ValueError(f"config['n_action_steps']={self.n_action_steps} must be <= config['action_horizon']={self.action_horizon}.")
+        raise ValueError(f"config['n_action_steps']={self.n_action_steps} must be <= "
+                         f"config['action_horizon']={self.action_horizon}.")
     if self.compile_sampling and (self.denoiser != "mlp" or not self.fast_plan):
         raise ValueError(f"config['compile_sampling']=True needs config['denoiser']='mlp' and config['fast_plan']=True "
                          f"(got denoiser={self.denoiser!r}, fast_plan={self.fast_plan}).")
@@ -134,8 +152,26 @@ def validate(self: Config) -> Config:
     if self.noise_schedule == "linear" and self.beta_end >= 1:
         raise ValueError(f"config['beta_end']={self.beta_end} must be < 1 (it is a per-step noise variance).")
     if self.denoiser == "unet" and self.hidden_dim % 8:
-        raise ValueError(f"config['hidden_dim']={self.hidden_dim} must be a multiple of 8 with denoiser='unet': the U-Net's "
-                         f"widths are (h, 2h, 4h) and its GroupNorms split them into 8 groups (try {max(8, self.hidden_dim // 8 * 8)}).")
+        raise ValueError(f"config['hidden_dim']={self.hidden_dim} must be a multiple of 8 with denoiser='unet': the "
+                         f"U-Net's widths are (h, 2h, 4h) and its GroupNorms split them into 8 groups (try "
+                         f"{max(8, self.hidden_dim // 8 * 8)}).")
     try: get_device(self.device)
     except ValueError as e: raise ValueError(f"config['device']={self.device!r}: {e}") from None
     return self
+
+# %% ../nbs/05b_config.ipynb #fd99ab76
+@patch
+def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, device) -> ChunkPolicy:
+    "The `DiffusionPolicy` (or, `algo='bc'`, `BCPolicy`) that this config describes, for `obs_spec` and `action_dim`."
+    check_choice("algo", algo, ALGOS)
+    common = dict(obs_spec=obs_spec, action_dim=action_dim, obs_horizon=self.obs_horizon,
+                  action_horizon=self.action_horizon, n_action_steps=self.n_action_steps, denoiser=self.denoiser,
+                  hidden_dim=self.hidden_dim, device=device, obs_encoder=self.obs_encoder,
+                  denoiser_kwargs=dict(n_blocks=self.n_blocks) if self.denoiser == "mlp" else {})
+    if algo == "bc": return BCPolicy(**common)
+    pol = DiffusionPolicy(n_diffusion_steps=self.n_diffusion_steps, noise_schedule=self.noise_schedule,
+                          beta_start=self.beta_start, beta_end=self.beta_end, n_inference_steps=self.n_inference_steps,
+                          sampler=self.sampler, eta=self.eta, prediction_type=self.prediction_type,
+                          clip_sample=self.clip_sample, sample_temperature=self.sample_temperature,
+                          time_table=self.time_table, fast_plan=self.fast_plan, **common)
+    return pol.compile_plan() if self.compile_sampling else pol

@@ -6,14 +6,14 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #50a4a4dd
 from __future__ import annotations
-import difflib, os, random
-from typing import Any, Iterable, Sequence
+import difflib, os, random, sys
+from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'check_choice', 'check_positive', 'closest', 'get_device', 'seed_everything']
+__all__ = ['IN_TEST', 'check_choice', 'check_positive', 'closest', 'get_device', 'seed_everything', 'progress_bar']
 
 # %% ../nbs/00_core.ipynb #2c7e3a6e
 IN_TEST = bool(os.environ.get("IN_TEST"))
@@ -68,3 +68,10 @@ def seed_everything(seed: int, device: str | torch.device = "cpu") -> torch.Gene
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     g = torch.Generator(device=get_device(device)); g.manual_seed(seed)
     return g
+
+# %% ../nbs/00_core.ipynb #b5b6c357
+def progress_bar(total: int, desc: str, show: Optional[bool] = None):
+    "A tqdm bar over `total` steps; `show=None`: only on a terminal and not under test."
+    from tqdm.auto import tqdm
+    show = (sys.stderr.isatty() and not IN_TEST) if show is None else show
+    return tqdm(total=total, desc=desc, disable=not show, leave=False)

@@ -1,5 +1,4 @@
-"""The observation encoder: the stage between the observation window and the denoiser. It maps the normalised window of
-every named field to one conditioning vector, and with the denoiser forms the network that is trained, EMA'd and saved.
+"""The observation encoder: the stage that maps the normalised window of every named observation field to one conditioning vector, and with the denoiser forms the network that is trained, EMA'd and saved.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/encoder.html.md"""
 
@@ -20,7 +19,8 @@ __all__ = ['ENCODERS', 'FlatObsEncoder', 'make_encoder', 'normalize_obs', 'Polic
 
 # %% ../nbs/04a_encoder.ipynb #d63af575
 class FlatObsEncoder(nn.Module):
-    "The normalised float fields of the To-step window, each flattened, concatenated in the spec's order: (B, cond_dim)."
+    """The normalised float fields of the To-step window, each flattened, concatenated in the spec's order:
+    (B, cond_dim)."""
     def __init__(self,
                  obs_spec: ObsSpec,    # the fields and their shapes
                  obs_horizon: int):    # To: steps in the window
@@ -28,9 +28,9 @@ class FlatObsEncoder(nn.Module):
         check_positive("obs_horizon", obs_horizon, integer=True)
         for k in obs_spec.names:
             if not obs_spec.is_float(k):
-                raise ValueError(f"observation field {k!r} is {obs_spec.dtype(k)} {obs_spec.shape(k)}: the 'flat' encoder "
-                                 "takes float fields only. Use an image encoder for it, or drop the field from the env's "
-                                 "observations.")
+                raise ValueError(f"observation field {k!r} is {obs_spec.dtype(k)} {obs_spec.shape(k)}: the 'flat' "
+                                 "encoder takes float fields only. Use an image encoder for it, or drop the field from "
+                                 "the env's observations.")
         self.obs_spec, self.obs_horizon = obs_spec, int(obs_horizon)
         self.cond_dim = self.obs_horizon * obs_spec.flat_dim
 
@@ -38,7 +38,8 @@ class FlatObsEncoder(nn.Module):
         parts = [obs[k].flatten(1) for k in self.obs_spec.names]                 # each (B, To·d_f)
         return parts[0] if len(parts) == 1 else torch.cat(parts, 1)           # (B, cond_dim)
 
-    def extra_repr(self): return f"fields={self.obs_spec.names}, obs_horizon={self.obs_horizon}, cond_dim={self.cond_dim}"
+    def extra_repr(self):
+        return f"fields={self.obs_spec.names}, obs_horizon={self.obs_horizon}, cond_dim={self.cond_dim}"
 
 # %% ../nbs/04a_encoder.ipynb #bf1a00c3
 ENCODERS = {"flat": FlatObsEncoder}
@@ -60,8 +61,11 @@ def normalize_obs(normalizers: dict, obs: dict) -> dict:
 def _field_ndim(v: torch.Tensor, nm: Normalizer) -> int:
     "How many trailing dimensions of `v` make up one step of the field that `nm` normalises."
     n, size = 0, 1
-    while size < nm.dim and n < v.ndim: n += 1; size *= v.shape[v.ndim - n]
-    if size != nm.dim: raise ValueError(f"an observation field of shape {tuple(v.shape)} does not end in {nm.dim} values per step.")
+    while size < nm.dim and n < v.ndim:
+        n += 1
+        size *= v.shape[v.ndim - n]
+    if size != nm.dim:
+        raise ValueError(f"an observation field of shape {tuple(v.shape)} does not end in {nm.dim} values per step.")
     return n
 
 # %% ../nbs/04a_encoder.ipynb #d51804a6

@@ -1,5 +1,4 @@
-"""Evaluation the way the field reports it: episodes on seeds never used for demonstrations, the policy planning for all
-envs at once, mean and spread of the return, and the task's success rate where the env reports one.
+"""Evaluation the way the field reports it: episodes on seeds never used for demonstrations, the policy planning for all envs at once, mean and spread of the return, and the success rate where the env reports one.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/evaluate.html.md"""
 
@@ -26,6 +25,9 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
     built, else one at a time in a fresh env (or in `fallback_env()`). Returns mean, std, returns, seeds and success."""
     seeds = [int(s) for s in seeds]
     if isinstance(agent, ChunkPolicy):
+        if agent.obs_normalizers is None:
+            raise ValueError("The policy is not trained yet: no demonstration episode has ended, so there is nothing to "
+                             "fit its normalisers on. Call train(...) with more env steps (or a dataset) first.")
         pol, fn = agent, (lambda o: agent.act(o, generator=generator))
         fn.reset = agent.reset
         pol.model.eval()

@@ -1,5 +1,4 @@
-"""Optimisation of the policy's network: AdamW over two weight-decay groups (optionally as two flat buffers), gradient
-clipping folded into the fused AdamW kernel, an EMA of the weights with warm-up, and the learning-rate schedule.
+"""Optimisation of the policy's network: AdamW over two weight-decay groups (optionally as two flat buffers), gradient clipping folded into the fused AdamW kernel, an EMA of the weights with warm-up, and the learning-rate schedule.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/optim.html.md"""
 
@@ -26,8 +25,9 @@ def decay_groups(model: nn.Module) -> list:
 
 @torch.no_grad()
 def flatten_params_(params: list, grads: bool = True) -> list:
-    """Move `params` into one contiguous buffer, each becoming a view of it (and, with `grads`, give them gradient views of a
-    second buffer, into which backward accumulates in place). Returns `[flat]`, whose `.grad` is the flat gradient."""
+    """Move `params` into one contiguous buffer, each becoming a view of it (and, with `grads`, give them gradient views
+    of a second buffer, into which backward accumulates in place). Returns `[flat]`, whose `.grad` is the flat
+    gradient."""
     if not params: return []
     flat = torch.cat([p.detach().reshape(-1) for p in params])
     g = torch.zeros_like(flat) if grads else None
@@ -41,12 +41,13 @@ def flatten_params_(params: list, grads: bool = True) -> list:
     return [flat]
 
 def lr_factor(u: int, start: int, total: int, warmup: int, schedule: str) -> float:
-    """Learning-rate multiplier for update `u` (counted over the whole run) of a call that runs updates [start, start + total):
-    a linear warm-up over the run's first `warmup` updates (once: a later call does not warm up again), then 1 ("constant")
-    or a half-cosine from 1 down to 0 over the rest of the call ("cosine")."""
+    """Learning-rate multiplier for update `u` (counted over the whole run) of a call that runs updates
+    [start, start + total): a linear warm-up over the run's first `warmup` updates (once: a later call does not warm up
+    again), then 1 ("constant") or a half-cosine from 1 down to 0 over the rest of the call ("cosine")."""
     if u < warmup: return (u + 1) / warmup
     if schedule == "constant": return 1.0
-    c0, end = max(start, warmup), start + total                             # the cosine spans the call's updates after warm-up
+    # the cosine spans the call's updates after warm-up
+    c0, end = max(start, warmup), start + total
     return 0.5 * (1 + math.cos(math.pi * min(u - c0, end - c0) / (end - c0))) if end > c0 else 1.0
 
 # %% ../nbs/05c_optim.ipynb #3d46df9f
@@ -63,10 +64,12 @@ class Optimization:
         groups = decay_groups(model)                                          # [weight-decayed (matrices), the rest]
         self.flat = [flatten_params_(g) for g in groups] if flat else None
         trained = self.flat if flat else groups                               # what AdamW, clipping and the EMA read
-        self.ema = (torch.optim.swa_utils.AveragedModel(model, use_buffers=True)   # holds the weights; ema_update averages
+        # holds the weights; ema_update averages
+        self.ema = (torch.optim.swa_utils.AveragedModel(model, use_buffers=True)
                     if ema_decay > 0 else None)
         self.ema_n = 0                                                         # averages so far, on the host
-        if self.ema is not None:                                               # (EMA tensors, trained tensors), paired once
+        # (EMA tensors, trained tensors), paired once
+        if self.ema is not None:
             ema_groups = decay_groups(self.ema.module)
             if flat: ema_groups = [flatten_params_(g, grads=False) for g in ema_groups]
             self._ema_pairs = ([t for g in ema_groups for t in g], [t for g in trained for t in g])
@@ -80,7 +83,8 @@ class Optimization:
 
     def step(self, loss: torch.Tensor):
         "One update from `loss`: zero the gradients, backward, clip, AdamW, EMA."
-        self.opt.zero_grad(set_to_none=self.flat is None)                   # flat: zero the buffer the views accumulate into
+        # flat: zero the buffer the views accumulate into
+        self.opt.zero_grad(set_to_none=self.flat is None)
         loss.backward()
         if self.grad_clip > 0: self.clip_grads()
         self.opt.step()
@@ -89,7 +93,9 @@ class Optimization:
     @torch.no_grad()
     def clip_grads(self):
         "Rescale the gradients to norm at most `grad_clip` (folded into the fused AdamW; see above)."
-        if not self.fused: torch.nn.utils.clip_grad_norm_(self.params, self.grad_clip); return
+        if not self.fused:
+            torch.nn.utils.clip_grad_norm_(self.params, self.grad_clip)
+            return
         norm = torch.nn.utils.get_total_norm([p.grad for p in self.params if p.grad is not None])   # ‖g‖, a 0-d tensor
         self.opt.grad_scale = ((norm + 1e-6) / self.grad_clip).clamp_(min=1.0)   # fused AdamW steps with g / grad_scale
 

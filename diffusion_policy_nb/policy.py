@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/policy.html.md""
 
 # %% ../nbs/05_policy.ipynb #fc78b0ca
 from __future__ import annotations
-import json, math, os
+import copy, json, math, os
 from pathlib import Path
 from typing import Optional
 
@@ -19,7 +19,7 @@ from torch import nn
 from .core import check_choice, check_positive, get_device
 from .schedule import NoiseScheduler, SAMPLERS, PREDICTION_TYPES, SCHEDULES
 from .denoiser import make_denoiser, DENOISERS, TimestepEmbedding
-from .buffer import Normalizer, ObsSpec
+from .buffer import Normalizer, ObsSpec, fit_obs_normalizers
 from .encoder import ENCODERS, PolicyNetwork, make_encoder, normalize_obs
 
 # %% auto #0
@@ -98,6 +98,13 @@ class ChunkPolicy:
         self.reset()
         return self
 
+    def with_model(self, model: nn.Module) -> "ChunkPolicy":
+        "A copy of this policy (sharing normalisers and scheduler) that acts with `model`, e.g. the EMA of the weights."
+        p = copy.copy(self)
+        p.model = model
+        p.reset()
+        return p
+
     # -- normalisation ---------------------------------------------------------------------------------------------
     @property
     def obs_normalizer(self):
@@ -113,6 +120,15 @@ class ChunkPolicy:
         self.obs_normalizers = {k: v.to(self.device) for k, v in on.items()}
         self.action_normalizer = action_normalizer.to(self.device)
         return self
+
+    def fit_normalizers(self, obs, action, widen: bool = False):
+        """Fit the normalisers on demonstrations in env units (obs in the env's form with a leading N axis, actions
+        (N, Da)); with `widen`, extend the current ones to cover them too (never narrow)."""
+        o, a = fit_obs_normalizers(self.obs_spec, obs), Normalizer.fit(action)
+        if widen and self.obs_normalizers is not None:
+            o = {k: self.obs_normalizers[k].union(v) for k, v in o.items()}
+            a = self.action_normalizer.union(a)
+        return self.set_normalizers(o, a)
 
     def _check_ready(self):
         if self.obs_normalizers is None or self.action_normalizer is None:

@@ -1,6 +1,4 @@
-"""Environments and the one rollout loop of the package: N envs stepped in lockstep (or one at a time), seeds, a step
-limit, action checks, per-episode returns, lengths and the task's `info` metrics. Collection, evaluation, the CLI and
-the tasks all run episodes through `env_steps`.
+"""Environments and the one rollout loop of the package: N envs in lockstep (or one at a time), seeds, a step limit, action checks, per-episode returns and the task's `info` metrics; collection, evaluation, the CLI and the tasks all run episodes through it.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/rollout.html.md"""
 
@@ -30,13 +28,14 @@ def env_name(env) -> str:
     return spec.id if spec is not None else type(getattr(env, "unwrapped", env)).__name__
 
 def make_env(env, **kw) -> gym.Env:
-    """An `Env` from an id (made with `gym.make(env, **kw)`) or an instance, checked: continuous `Box` actions, flat `Box`
-    observations or a `Dict` of `Box`es."""
+    """An `Env` from an id (made with `gym.make(env, **kw)`) or an instance, checked: continuous `Box` actions, flat
+    `Box` observations or a `Dict` of `Box`es."""
     if isinstance(env, str):
         try: e = gym.make(env, **kw)
         except (gym.error.Error, TypeError) as err: raise ValueError(f"env={env!r} could not be made: {err}") from err
     elif isinstance(env, gym.Env):
-        if kw: raise ValueError(f"keyword arguments {sorted(kw)} only apply when env is an id; got an Env instance.")
+        if kw:
+            raise ValueError(f"keyword arguments {sorted(kw)} only apply when env is an id; got an Env instance.")
         e = env
     else: raise TypeError(f"env must be a gymnasium id (str) or a gymnasium.Env, got {type(env).__name__}.")
     a, o = e.action_space, e.observation_space
@@ -118,9 +117,11 @@ def _reset_agent(agent, n: Optional[int]):
 
 def env_steps(envs, agent: Callable, seeds: Iterable[int], max_steps: Optional[int] = None, batched: bool = False,
               explore: Optional[Callable] = None, who: str = "the agent") -> Iterator[Step]:
-    "Run one episode per seed with `agent` (expert protocol), `len(envs)` envs in lockstep; yield every `Step` (see above)."
+    """Run one episode per seed with `agent` (expert protocol), `len(envs)` envs in lockstep; yield every `Step` (see
+    above)."""
     envs = list(envs) if isinstance(envs, (list, tuple)) else [envs]
-    if not batched and len(envs) > 1: raise ValueError("several envs in lockstep need batched=True (one agent call per step).")
+    if not batched and len(envs) > 1:
+        raise ValueError("several envs in lockstep need batched=True (one agent call per step).")
     limit, it = episode_limit(envs[0], max_steps), iter(seeds)
     while group := [int(s) for s in itertools.islice(it, len(envs))]:
         n = len(group)
@@ -141,11 +142,11 @@ def env_steps(envs, agent: Callable, seeds: Iterable[int], max_steps: Optional[i
             if not any(alive): break
 
 # %% ../nbs/03a_rollout.ipynb #e4ae646a
-def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None, batched: bool = False,
-                 record: bool = False, who: str = "the agent") -> dict:
-    """Episodes of `agent` on `seeds` (envs: an id, an Env or a list of Envs in lockstep): {'returns', 'lengths', 'seeds',
-    'success' (None if the env reports none), and with `record` 'obs', 'actions' (one list per episode, the observation
-    each action was chosen for) and 'final_obs' (the observation after each episode's last step)}."""
+def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None,
+                 batched: bool = False, record: bool = False, who: str = "the agent") -> dict:
+    """Episodes of `agent` on `seeds` (envs: an id, an Env or a list of Envs in lockstep): {'returns', 'lengths',
+    'seeds', 'success' (None if the env reports none), and with `record` 'obs', 'actions' (one list per episode, the
+    observation each action was chosen for) and 'final_obs' (the observation after each episode's last step)}."""
     made = isinstance(envs, str)
     envs = [make_env(envs)] if made else [make_env(e) for e in (envs if isinstance(envs, (list, tuple)) else [envs])]
     seeds = [int(s) for s in seeds]
@@ -158,20 +159,24 @@ def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optiona
             e = cur[st.env]
             returns[e] += st.reward
             lengths[e] = st.t + 1
-            if record: obs[e].append(st.obs); acts[e].append(st.action)
+            if record:
+                obs[e].append(st.obs)
+                acts[e].append(st.action)
             if st.done:
                 final[e] = st.next_obs
                 flag = st.info.get("is_success", st.info.get("success"))
                 if flag is not None: has_success, success[e] = True, bool(flag)
     finally:
         if made: envs[0].close()
-    out = {"returns": returns, "lengths": lengths, "seeds": np.array(seeds), "success": success if has_success else None}
+    out = {"returns": returns, "lengths": lengths, "seeds": np.array(seeds),
+           "success": success if has_success else None}
     if record: out.update(obs=obs, actions=acts, final_obs=final)
     return out
 
 # %% ../nbs/03a_rollout.ipynb #9251ca7d
 def fresh_env(env, env_kwargs: Optional[dict] = None) -> Optional[gym.Env]:
-    "A new env like `env` (an id, made with `env_kwargs`, or an instance: rebuilt from its spec, else deep-copied), or None."
+    """A new env like `env` (an id, made with `env_kwargs`, or an instance: rebuilt from its spec, else deep-copied), or
+    None."""
     if isinstance(env, str): return make_env(env, **(env_kwargs or {}))
     spec = getattr(env, "spec", None)
     for build in ((lambda: gym.make(spec)) if spec is not None else None, lambda: copy.deepcopy(env)):

@@ -11,14 +11,14 @@ from typing import Callable, Optional
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 
 from .core import check_choice, check_positive, get_device
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TERMINAL_SQRT_ABAR', 'SAMPLERS', 'PREDICTION_TYPES', 'VARIANCE_TYPES', 'TIMESTEP_SPACINGS',
-           'cosine_betas', 'linear_betas', 'rescale_terminal_snr', 'step_coefficients', 'NoiseScheduler', 'add_noise',
-           'training_target', 'set_timesteps', 'predict_x0', 'step', 'sample', 'GaussianMixtureOracle', 'mode_report',
-           'demo']
+           'cosine_betas', 'linear_betas', 'rescale_terminal_snr', 'step_coefficients', 'NoiseScheduler',
+           'GaussianMixtureOracle', 'mode_report', 'demo']
 
 # %% ../nbs/01_schedule.ipynb #98e7cca5
 SCHEDULES = ("cosine", "linear")
@@ -133,19 +133,20 @@ def _bcast(v: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     "Reshape a per-sample vector (B,) to broadcast against `like` (B, ...)."
     return v.reshape(v.shape + (1,) * (like.ndim - v.ndim))
 
+@patch
 def add_noise(self: NoiseScheduler, x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     "x_t = √ᾱ_t·x0 + √(1-ᾱ_t)·ε  (DDPM eq. 4), with per-sample timesteps `t` of shape (B,)."
     return _bcast(self.sqrt_abar[t], x0) * x0 + _bcast(self.sqrt_one_minus_abar[t], x0) * noise
 
+@patch
 def training_target(self: NoiseScheduler, x0: torch.Tensor, noise: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     "What the network should output for `prediction_type`: ε, x0, or v = √ᾱ·ε − √(1-ᾱ)·x0."
     if self.prediction_type == "epsilon": return noise
     if self.prediction_type == "sample": return x0
     return _bcast(self.sqrt_abar[t], x0) * noise - _bcast(self.sqrt_one_minus_abar[t], x0) * x0
 
-NoiseScheduler.add_noise, NoiseScheduler.training_target = add_noise, training_target
-
 # %% ../nbs/01_schedule.ipynb #1f93ef45
+@patch
 def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None, sampler: str = "ddim", eta: float = 0.0):
     "Choose the visited timesteps and precompute (A, B, σ) for `sampler` ('ddim' or 'ddpm') with `n_inference_steps` ≤ T."
     n = self.T if n_inference_steps is None else n_inference_steps
@@ -171,9 +172,8 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
     self._index_of = {int(t): i for i, t in enumerate(ts)}               # for step(model_output, t, x_t)
     return self
 
-NoiseScheduler.set_timesteps = set_timesteps
-
 # %% ../nbs/01_schedule.ipynb #eb7fcf2e
+@patch
 def predict_x0(self: NoiseScheduler, model_output: torch.Tensor, x_t: torch.Tensor,
                sqrt_abar_t, sqrt_1m_abar_t) -> torch.Tensor:
     "x̂0 from the network's output, for `prediction_type` (DDPM eq. 15; Salimans & Ho 2022 for v); coefficients are floats or broadcastable tensors."
@@ -185,6 +185,7 @@ def predict_x0(self: NoiseScheduler, model_output: torch.Tensor, x_t: torch.Tens
     if self.clip_sample: x0 = x0.clamp(-self.clip_sample_range, self.clip_sample_range)
     return x0
 
+@patch
 def step(self: NoiseScheduler, model_output: torch.Tensor, t: int, x_t: torch.Tensor,
          generator: Optional[torch.Generator] = None, noise: Optional[torch.Tensor] = None) -> torch.Tensor:
     "One reverse step from visited timestep `t` to the next visited one (or to x0), using `set_timesteps`' sampler."
@@ -195,6 +196,7 @@ def step(self: NoiseScheduler, model_output: torch.Tensor, t: int, x_t: torch.Te
     i = self._index_of[t]
     return self._step(i, model_output, x_t, generator, noise)
 
+@patch
 def _step(self: NoiseScheduler, i: int, model_output, x_t, generator=None, noise=None):
     # 1. √ᾱ_t, √(1-ᾱ_t), A, B, σ of this visited step, precomputed as floats (no search, no tensor indexing)
     sqrt_abar_t, sqrt_1m_abar_t, A, B, sigma = self._coef[i]
@@ -208,9 +210,8 @@ def _step(self: NoiseScheduler, i: int, model_output, x_t, generator=None, noise
         x_s = torch.add(x_s, noise, alpha=sigma)
     return x_s
 
-NoiseScheduler.predict_x0, NoiseScheduler.step, NoiseScheduler._step = predict_x0, step, _step
-
 # %% ../nbs/01_schedule.ipynb #ba9eaabd
+@patch
 @torch.no_grad()
 def sample(self: NoiseScheduler, model: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], shape: tuple,
            n_inference_steps: Optional[int] = None, sampler: Optional[str] = None, eta: Optional[float] = None,
@@ -230,8 +231,6 @@ def sample(self: NoiseScheduler, model: Callable[[torch.Tensor, torch.Tensor], t
         x = self._step(i, model(x, t), x, generator)
         if return_trajectory: traj.append(x)
     return (x, torch.stack(traj)) if return_trajectory else x
-
-NoiseScheduler.sample = sample
 
 # %% ../nbs/01_schedule.ipynb #4d2279a1
 class GaussianMixtureOracle:

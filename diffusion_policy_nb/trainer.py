@@ -1,6 +1,4 @@
-"""`Trainer(algo, env, seed, config)`: the orchestration of a run. It wires the parts of the earlier notebooks together:
-collect expert demonstrations into the replay buffer, train with interleaved updates, evaluate on fresh seeds,
-checkpoint safely and resume.
+"""`Trainer(algo, env, seed, config)`: the orchestration of a run, wiring the parts of the earlier notebooks together: collect expert demonstrations into the replay buffer, train with interleaved updates, evaluate on fresh seeds, checkpoint safely and resume.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/trainer.html.md"""
 
@@ -8,8 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/trainer.html.md"
 
 # %% ../nbs/06_trainer.ipynb #20266113
 from __future__ import annotations
-import copy, json, sys, time, warnings
-from dataclasses import asdict
+import time, warnings
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -17,16 +14,17 @@ import numpy as np
 import torch
 from fastcore.basics import patch
 
-from .core import IN_TEST, check_choice, check_positive, seed_everything
-from .buffer import ReplayBuffer, Normalizer, ObsSpec, fit_obs_normalizers, load_dataset
+from .core import check_choice, check_positive, progress_bar, seed_everything
+from .buffer import ReplayBuffer, ObsSpec
 from .rollout import make_env, fresh_env
 from .experts import BUILTIN_EXPERTS, builtin_expert
-from .policy import ChunkPolicy, DiffusionPolicy, BCPolicy
+from .policy import ChunkPolicy
 from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
 from .config import Config, ALGOS
 from .optim import Optimization, lr_factor
 from .collect import Collector
-from .checkpoint import TrainState, check_writable, load_trainer, write_checkpoint, write_trainer_files
+from .checkpoint import (TrainState, append_metrics, check_writable, load_trainer, state_field,
+                                            write_checkpoint, write_trainer_files)
 from .evaluate import evaluate_agent
 
 # %% auto #0
@@ -47,7 +45,7 @@ class Trainer:
         self.cfg = c = Config.from_dict(config)
         if c.run_dir is not None: check_writable(Path(c.run_dir))
         self.algo, self.env_kwargs = algo, dict(env_kwargs or {})
-        self.env = make_env(env, **self.env_kwargs)                  # validates Box actions, Box / Dict-of-Box observations
+        self.env = make_env(env, **self.env_kwargs)              # Box actions, Box or Dict-of-Box observations
         self.env_id = env if isinstance(env, str) else getattr(getattr(self.env, "spec", None), "id", None)
         self._env_is_id = isinstance(env, str)
         self.obs_spec = ObsSpec.from_space(self.env.observation_space)
@@ -55,59 +53,44 @@ class Trainer:
         self.expert = builtin_expert(self.env_id) if expert is None else expert
         if self.expert is not None and not callable(self.expert):
             raise TypeError(f"expert must be callable as expert(obs) -> action, got {type(self.expert).__name__}.")
-        lo, hi = self.env.action_space.low, self.env.action_space.high
-        if c.expert_noise > 0 and not np.all(np.isfinite(lo) & np.isfinite(hi)):
-            raise ValueError(f"config['expert_noise']={c.expert_noise} scales noise by the action bounds, but the env's "
-                             f"action_space {self.env.action_space} has infinite bounds: use expert_noise=0 or an env with "
-                             "finite bounds.")
-        self.dist, self.device = init_distributed(c.device, c.dist_timeout)   # single process unless under torchrun
+        self.dist, self.device = init_distributed(c.device, c.dist_timeout)   # one process unless under torchrun
         if c.batch_size % self.dist.world_size:
             raise ValueError(f"config['batch_size']={c.batch_size} must be a multiple of the {self.dist.world_size} "
                              "torchrun ranks (it is the global batch; each rank runs batch_size / WORLD_SIZE windows).")
-        self.buffer = ReplayBuffer(c.buffer_size, action_dim=self.action_dim, device=self.device, obs_spec=self.obs_spec)
+        self.buffer = ReplayBuffer(c.buffer_size, action_dim=self.action_dim, device=self.device,
+                                   obs_spec=self.obs_spec)                       # one tensor per field
         if c.dataset is not None:
             keys = lambda k: None if k is None else (k.split(",") if "," in k else k)     # "state,keypoint" -> a list
             self.buffer.extend_from(c.dataset, keys(c.dataset_obs_key), keys(c.dataset_action_key),
                                     what=f"config['dataset']={c.dataset!r}", env_name=repr(self.env_id))
         if self.expert is None and c.dataset is None and _require_data:
             raise ValueError(f"No demonstrations for env {self.env_id or type(self.env).__name__!r}: pass "
-                             "expert=<callable obs -> action> (optionally with reset()), or config={'dataset': '<path to "
-                             f".npz/.zarr/Minari .hdf5/our format>'}}. A built-in expert exists for {list(BUILTIN_EXPERTS)}.")
-        self.collector = Collector(self.env, self.expert, c.seed, self.obs_spec, self.action_dim, c.expert_noise, self.dist)
-        self.state = TrainState()
-        self._last_ckpt_update = 0
+                             "expert=<callable obs -> action> (optionally with reset()), or config={'dataset': "
+                             "'<path to .npz/.zarr/Minari .hdf5/our format>'}. A built-in expert exists for "
+                             f"{list(BUILTIN_EXPERTS)}.")
+        self.collector = Collector(self.env, self.expert, c.seed, self.obs_spec, self.action_dim, c.expert_noise,
+                                   self.dist)
+        self.state, self._last_ckpt_update = TrainState(), 0
         self._build()
 
     def _build(self):
         "The policy, its optimisation and the generator, from the config (seeded: the same seed, the same weights)."
         c = self.cfg
         seed_everything(c.seed)
-        common = dict(obs_spec=self.obs_spec, action_dim=self.action_dim, obs_horizon=c.obs_horizon,
-                      action_horizon=c.action_horizon, n_action_steps=c.n_action_steps, denoiser=c.denoiser,
-                      hidden_dim=c.hidden_dim, device=self.device, obs_encoder=c.obs_encoder,
-                      denoiser_kwargs=dict(n_blocks=c.n_blocks) if c.denoiser == "mlp" else {})
-        if self.algo == "diffusion":
-            self.policy = DiffusionPolicy(n_diffusion_steps=c.n_diffusion_steps, noise_schedule=c.noise_schedule,
-                                          beta_start=c.beta_start, beta_end=c.beta_end, n_inference_steps=c.n_inference_steps,
-                                          sampler=c.sampler, eta=c.eta, prediction_type=c.prediction_type,
-                                          clip_sample=c.clip_sample, sample_temperature=c.sample_temperature,
-                                          time_table=c.time_table, fast_plan=c.fast_plan, **common)
-            if c.compile_sampling: self.policy.compile_plan()
-        else: self.policy = BCPolicy(**common)
+        self.policy = c.make_policy(self.algo, self.obs_spec, self.action_dim, self.device)
         self.model = self.policy.model                                        # encoder + denoiser (04a_encoder)
+        flat = c.flat_params and not self.dist.enabled                        # DDP keeps its own gradient buckets
         self.optim = Optimization(self.model, c.learning_rate, c.weight_decay, c.grad_clip, c.ema_decay,
-                                  fused=c.fused_optimizer, flat=c.flat_params and not self.dist.enabled)  # DDP: own buckets
+                                  fused=c.fused_optimizer, flat=flat)
         net = wrap_ddp(self.model, self.dist, self.device)                   # DistributedDataParallel under torchrun
         self.train_model = torch.compile(net) if c.compile else net
         self.gen = torch.Generator(device=self.device)
         self.gen.manual_seed(c.seed)
-        self._loss_acc = torch.zeros((), device=self.device)                  # the loss summed on the device between logs
+        self._loss_acc = torch.zeros((), device=self.device)                  # the loss summed on the device
 
     # the counters live in `state` (one TrainState, saved as a whole)
-    n_env_steps = property(lambda self: self.state.n_env_steps)
-    n_updates = property(lambda self: self.state.n_updates)
-    n_episodes = property(lambda self: self.state.n_episodes)
-    loss_history = property(lambda self: self.state.loss_history)
+    n_env_steps, n_updates = state_field("n_env_steps"), state_field("n_updates")
+    n_episodes, loss_history = state_field("n_episodes"), state_field("loss_history")
     obs_dim = property(lambda self: self.obs_spec.flat_dim)
     ema = property(lambda self: self.optim.ema)
     opt = property(lambda self: self.optim.opt)
@@ -130,12 +113,7 @@ class Trainer:
 @patch
 def _fit_normalizers(self: Trainer, last_episode: bool = False):
     "Fit the normalisers on the buffer, or (`last_episode`) widen them to cover the newest closed episode."
-    obs, act = self.buffer.episode(-1) if last_episode else self.buffer.arrays()
-    o, a = fit_obs_normalizers(self.obs_spec, obs), Normalizer.fit(act)
-    if self.ready:                                                            # widen, never narrow
-        o = {k: self.policy.obs_normalizers[k].union(v) for k, v in o.items()}
-        a = self.policy.action_normalizer.union(a)
-    self.policy.set_normalizers(o, a)
+    self.policy.fit_normalizers(*(self.buffer.episode(-1) if last_episode else self.buffer.arrays()), widen=self.ready)
 
 @patch
 def _update(self: Trainer):
@@ -147,7 +125,7 @@ def _update(self: Trainer):
                   c.lr_warmup, c.lr_schedule)
     self.optim.set_lr(c.learning_rate * f)
     with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=c.amp and self.device.type == "cuda"):
-        loss = self.policy.compute_loss(batch, self.gen, model=self.train_model, shard=self.dist.shard)   # this rank's rows
+        loss = self.policy.compute_loss(batch, self.gen, model=self.train_model, shard=self.dist.shard)   # rank's rows
     self.optim.step(loss)
     st.n_updates += 1
     self._loss_acc += loss.detach()
@@ -161,29 +139,13 @@ def _log_loss(self: Trainer):
     m = float(all_reduce_mean_(self._loss_acc, self.dist)) / st.loss_n     # the global batch's loss under torchrun
     self._loss_acc.zero_()
     st.loss_n = 0
-    st.loss_history.append((st.n_updates, m))
-    st.smooth_loss = m if st.smooth_loss is None else 0.9 * st.smooth_loss + 0.1 * m
-    self._log(dict(kind="train", n_updates=st.n_updates, n_env_steps=st.n_env_steps, loss=m, lr=self.opt.param_groups[0]["lr"]))
-
-@patch
-def _recent_loss(self: Trainer, since: int) -> float:
-    "Mean loss over the last `log_every` updates after update `since`, from the logged windows; NaN if none."
-    tot = n = 0.0
-    h = self.state.loss_history
-    for i in range(len(h) - 1, -1, -1):
-        u, l = h[i]
-        lo = max(h[i - 1][0] if i > 0 else 0, since)                           # this window covers updates (lo, u]
-        if u <= since or n >= self.cfg.log_every: break
-        tot += l * (u - lo)
-        n += u - lo
-    return tot / n if n else float("nan")
+    st.record_loss(m)
+    self._log(dict(kind="train", n_updates=st.n_updates, n_env_steps=st.n_env_steps, loss=m,
+                   lr=self.opt.param_groups[0]["lr"]))
 
 @patch
 def _log(self: Trainer, rec: dict):
-    if self.cfg.run_dir is None or not self.dist.is_main: return
-    p = Path(self.cfg.run_dir)
-    p.mkdir(parents=True, exist_ok=True)
-    with open(p / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(rec, time=time.time())) + "\n")
+    if self.cfg.run_dir is not None and self.dist.is_main: append_metrics(self.cfg.run_dir, rec)
 
 # %% ../nbs/06_trainer.ipynb #36d5979d
 @patch
@@ -207,16 +169,9 @@ def _collect(self: Trainer, max_steps: int, on_step):
 
 @patch
 def _checkpoint(self: Trainer):
-    """The loop's periodic checkpoint. Under torchrun every rank reaches it at the same update: the loss accumulators are
-    first replaced by their mean over ranks, so a resumed run logs the losses an uninterrupted run logs."""
+    "The loop's periodic checkpoint, with the loss accumulator averaged over ranks first (a resume logs the same losses)."
     all_reduce_mean_(self._loss_acc, self.dist)
     self.save(Path(self.cfg.run_dir) / "checkpoint")
-
-@patch
-def _progress(self: Trainer, total: int, desc: str):
-    from tqdm.auto import tqdm
-    show = self.cfg.progress if self.cfg.progress is not None else (sys.stderr.isatty() and not IN_TEST)
-    return tqdm(total=total, desc=desc, disable=not (show and self.dist.is_main), leave=False)
 
 # %% ../nbs/06_trainer.ipynb #78a67439
 @patch
@@ -228,13 +183,14 @@ def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = No
         raise ValueError("train(total_timesteps>0) needs an expert to collect demonstrations; this Trainer has only a "
                          "dataset: use train(n_updates=N).")
     if total_timesteps == 0 and n_updates is None:
-        raise ValueError("train() needs total_timesteps > 0 (collect with the expert and train) or n_updates=N (train on "
-                         "the buffer).")
+        raise ValueError("train() needs total_timesteps > 0 (collect with the expert and train) or n_updates=N "
+                         "(train on the buffer).")
     c, st = self.cfg, self.state
     warm_left = max(0, c.warmup_steps - st.n_env_steps)
     planned = int(max(0, total_timesteps - warm_left) * c.updates_per_step) if n_updates is None else n_updates
     if total_timesteps == 0 and self.buffer.n_episodes == 0:
-        raise ValueError("train(n_updates=...) needs demonstrations in the buffer: give config['dataset'] or collect first.")
+        raise ValueError("train(n_updates=...) needs demonstrations in the buffer: give config['dataset'] or collect "
+                         "first.")
     st.call = dict(start_update=st.n_updates, target_updates=st.n_updates + planned,
                    target_env_steps=st.n_env_steps + total_timesteps)
     return self._run()
@@ -254,7 +210,8 @@ def _run(self: Trainer) -> dict:
         raise ValueError("this run still has env steps to collect but the Trainer has no expert: load it with "
                          "Trainer.load(path, expert=...).")
     self.model.train()
-    bar = self._progress(max(tgt_e - e0, 0) or (tgt_u - u0), "collect+train" if tgt_e > e0 else "train")
+    bar = progress_bar(max(tgt_e - e0, 0) or (tgt_u - u0), "collect+train" if tgt_e > e0 else "train",
+                       show=c.progress if self.dist.is_main else False)
     def after_env_step():
         bar.update(1)
         if st.n_env_steps > c.warmup_steps: st.credit += c.updates_per_step          # steps past warm-up earn updates
@@ -263,9 +220,10 @@ def _run(self: Trainer) -> dict:
             st.credit -= 1
     if tgt_e > st.n_env_steps: self._collect(tgt_e - st.n_env_steps, after_env_step)
     if st.n_updates < tgt_u and self.buffer.n_episodes == 0:                 # nothing to sample windows from
-        warnings.warn(f"No demonstration episode has ended in {st.n_env_steps} env steps, so the {tgt_u - st.n_updates} "
-                      "updates this call earned were skipped: collect longer (episodes end when the env terminates or "
-                      f"truncates, or after {self.collector.limit} steps).", RuntimeWarning, stacklevel=3)
+        warnings.warn(f"No demonstration episode has ended in {st.n_env_steps} env steps, so the "
+                      f"{tgt_u - st.n_updates} updates this call earned were skipped: collect longer (episodes end "
+                      f"when the env terminates or truncates, or after {self.collector.limit} steps).", RuntimeWarning,
+                      stacklevel=3)
         tgt_u = st.call["target_updates"] = st.n_updates
     while st.n_updates < tgt_u:                                               # dataset mode, or credit left at the end
         self._update()
@@ -277,7 +235,7 @@ def _run(self: Trainer) -> dict:
     if not self.ready and self.buffer.n_episodes > 0: self._fit_normalizers()   # a call that ended within the warm-up
     self._log_loss()
     wall, du = time.time() - t0, st.n_updates - u0
-    m = dict(loss=self._recent_loss(u0), loss_history=list(st.loss_history), n_updates=st.n_updates,
+    m = dict(loss=st.recent_loss(u0, c.log_every), loss_history=list(st.loss_history), n_updates=st.n_updates,
              n_env_steps=st.n_env_steps, n_episodes=st.n_episodes, wall_time=wall,
              updates_per_sec=du / wall if wall > 0 else float("nan"),
              samples_per_sec=du * c.batch_size / wall if wall > 0 else float("nan"))
@@ -292,11 +250,7 @@ def _run(self: Trainer) -> dict:
 @patch
 def ema_policy(self: Trainer) -> ChunkPolicy:
     "A view of the policy whose network is the EMA of the weights (the raw policy when EMA is off)."
-    if self.ema is None: return self.policy
-    p = copy.copy(self.policy)
-    p.model = self.ema.module
-    p.reset()
-    return p
+    return self.policy if self.ema is None else self.policy.with_model(self.ema.module)
 
 @patch
 def eval_env(self: Trainer):
@@ -317,9 +271,6 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
     c = self.cfg
     seeds = list(range(c.eval_seed, c.eval_seed + n_episodes)) if seeds is None else [int(s) for s in seeds]
     if agent == "expert" and self.expert is None: raise ValueError("This Trainer has no expert to evaluate.")
-    if agent == "policy" and not self.ready:
-        raise ValueError("The policy is not trained yet: no demonstration episode has ended, so there is nothing to fit "
-                         "its normalisers on. Call train(...) with more env steps (or a dataset) first.")
     g = torch.Generator(device=self.device)
     g.manual_seed(c.seed + 7)
     who = self.ema_policy() if agent == "policy" else self.expert
@@ -341,6 +292,6 @@ def save(self: Trainer, path) -> Path:
 @patch(cls_method=True)
 def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Optional[str] = None) -> Trainer:
     """Rebuild a Trainer from a checkpoint folder (or a run folder holding `checkpoint/`); `resume()` finishes its call.
-    Pass `expert` to keep collecting (built in for the envs of `BUILTIN_EXPERTS`), `env` for an instance whose spec could
-    not be stored, `device` to move the run."""
+    Pass `expert` to keep collecting (built in for the envs of `BUILTIN_EXPERTS`), `env` for an instance whose spec
+    could not be stored, `device` to move the run."""
     return load_trainer(cls, path, expert, env, device)
