@@ -50,7 +50,8 @@ def check_rows(name: str, x, dim: int, dim_name: str, length: Optional[int] = No
     if a.ndim != 2 or a.shape[1] != dim:
         raise ValueError(f"{name} must have shape (L, {dim_name}={dim}), got shape {tuple(a.shape)}.")
     if length is not None and len(a) != length:
-        raise ValueError(f"{name} has {len(a)} rows but the observations have {length}: each observation needs exactly one action.")
+        raise ValueError(f"{name} has {len(a)} rows but the observations have {length}: "
+                         "each observation needs exactly one action.")
     return check_finite(name, a.astype(np.float32, copy=False))
 
 def check_episode_ends(episode_ends, n: int, name: str = "episode_ends") -> np.ndarray:
@@ -69,12 +70,13 @@ def check_episode_ends(episode_ends, n: int, name: str = "episode_ends") -> np.n
     steps = np.diff(e)
     if (steps <= 0).any():
         i = int(np.argmax(steps <= 0))
-        raise ValueError(f"{name} must be strictly increasing, but {name}[{i}]={e[i]} is followed by {name}[{i + 1}]={e[i + 1]}.")
+        raise ValueError(f"{name} must be strictly increasing, but {name}[{i}]={e[i]} is followed by "
+                         f"{name}[{i + 1}]={e[i + 1]}.")
     if e[-1] > n:
         raise ValueError(f"{name}[-1]={e[-1]} is past the data: there are only {n} transitions.")
     if e[-1] < n:
-        raise ValueError(f"{name}[-1]={e[-1]} leaves {n - e[-1]} transition(s) after the last episode; it must equal the "
-                         f"number of transitions, {n}.")
+        raise ValueError(f"{name}[-1]={e[-1]} leaves {n - e[-1]} transition(s) after the last episode; it must equal "
+                         f"the number of transitions, {n}.")
     return e
 
 # %% ../nbs/03_data.ipynb #e255a017
@@ -98,7 +100,8 @@ class ObsSpec:
                 raise ValueError(f"observation field name {k!r} must be a non-empty string without '.' or '/'.")
             shape = tuple(int(s) for s in shape)
             if not shape or any(s <= 0 for s in shape):
-                raise ValueError(f"observation field {k!r} has shape {shape}; each step needs a shape of positive sizes.")
+                raise ValueError(f"observation field {k!r} has shape {shape}; "
+                                 "each step needs a shape of positive sizes.")
             self.fields[k] = (shape, _dtype_name(dtype))
         self.is_dict = bool(is_dict)
 
@@ -110,7 +113,8 @@ class ObsSpec:
 
     @classmethod
     def from_space(cls, space, where: str = "the env") -> "ObsSpec":
-        "The spec of a gymnasium `Box`, or of a `Dict` of `Box`es (nested dicts and other leaves are refused, naming the key)."
+        """The spec of a gymnasium `Box`, or of a `Dict` of `Box`es
+        (nested dicts and other leaves are refused, naming the key)."""
         from gymnasium import spaces
         if isinstance(space, spaces.Box): return cls({"obs": (space.shape, space.dtype)}, is_dict=False)
         if not isinstance(space, spaces.Dict):
@@ -132,7 +136,8 @@ class ObsSpec:
         "Values per step over all fields (the `obs_dim` of a flat observation)."
         return sum(int(np.prod(s)) for s, _ in self.fields.values())
 
-    def to_json(self) -> dict: return dict(fields={k: [list(s), d] for k, (s, d) in self.fields.items()}, is_dict=self.is_dict)
+    def to_json(self) -> dict:
+        return dict(fields={k: [list(s), d] for k, (s, d) in self.fields.items()}, is_dict=self.is_dict)
     @classmethod
     def from_json(cls, d: dict) -> "ObsSpec": return cls({k: (s, t) for k, (s, t) in d["fields"].items()}, d["is_dict"])
     def __eq__(self, other): return isinstance(other, ObsSpec) and self.to_json() == other.to_json()
@@ -143,7 +148,8 @@ class ObsSpec:
     def check_keys(self, obs, name: str = "obs"):
         "Raise unless `obs` has the env's form: a dict with exactly this spec's keys, or (for a `Box`) not a dict."
         if not self.is_dict:
-            if isinstance(obs, dict): raise TypeError(f"{name} must be an array (the env's Box observation), got a dict.")
+            if isinstance(obs, dict):
+                raise TypeError(f"{name} must be an array (the env's Box observation), got a dict.")
             return
         if not isinstance(obs, dict):
             raise TypeError(f"{name} must be a dict with keys {self.names} (the env's Dict observation), got "
@@ -151,11 +157,13 @@ class ObsSpec:
         missing, extra = [k for k in self.names if k not in obs], [k for k in obs if k not in self.fields]
         if missing or extra:
             raise ValueError(f"{name} has keys {sorted(obs)}; expected {self.names}"
-                             + (f" (missing {missing})" if missing else "") + (f" (unknown {extra})" if extra else "") + ".")
+                             + (f" (missing {missing})" if missing else "")
+                             + (f" (unknown {extra})" if extra else "") + ".")
 
     def split(self, obs, name: str = "obs", lead: int = 1) -> dict:
-        """`obs` in the env's form (an array, or a dict with exactly this spec's keys) -> {field: array}, each checked to
-        have shape (*L, *field shape) with `lead` leading dimensions L; the fields keep their own arrays (no copy)."""
+        """`obs` in the env's form (an array, or a dict with exactly this spec's keys) -> {field: array}, each checked
+        to have shape (*L, *field shape) with `lead` leading dimensions L; the fields keep their own arrays
+        (no copy)."""
         self.check_keys(obs, name)
         out = {k: obs[k] for k in self.names} if self.is_dict else {"obs": obs}
         res = {}
@@ -164,10 +172,12 @@ class ObsSpec:
             a = v if isinstance(v, torch.Tensor) else as_numpy(v, what)
             shape = self.shape(k)
             if tuple(a.shape[a.ndim - len(shape):]) != shape or a.ndim != lead + len(shape):
-                if shape == (1,) and a.ndim == lead and not isinstance(a, torch.Tensor): a = a[..., None]   # (L,) for (L, 1)
+                # (L,) for (L, 1)
+                if shape == (1,) and a.ndim == lead and not isinstance(a, torch.Tensor): a = a[..., None]
                 else:
                     lead_s = "".join(f"{c}, " for c in "LNB"[:lead]) if lead <= 3 else "..., "
-                    raise ValueError(f"{what} must have shape ({lead_s}{', '.join(map(str, shape))}), got {tuple(a.shape)}.")
+                    raise ValueError(f"{what} must have shape ({lead_s}{', '.join(map(str, shape))}), "
+                                     f"got {tuple(a.shape)}.")
             res[k] = a
         return res
 
@@ -177,11 +187,13 @@ class ObsSpec:
 
 # %% ../nbs/03_data.ipynb #f1bf261c
 _TORCH_DTYPES = {"float32": torch.float32, "uint8": torch.uint8, "int64": torch.int64, "int32": torch.int32,
-                 "int16": torch.int16, "int8": torch.int8, "bool": torch.bool, "uint16": torch.int32, "uint32": torch.int64}
+                 "int16": torch.int16, "int8": torch.int8, "bool": torch.bool, "uint16": torch.int32,
+                 "uint32": torch.int64}
 
 def torch_dtype(name: str) -> torch.dtype:
     "The torch dtype that stores a field of numpy dtype `name`."
-    if name not in _TORCH_DTYPES: raise ValueError(f"observation dtype {name!r} is not supported; use one of {list(_TORCH_DTYPES)}.")
+    if name not in _TORCH_DTYPES:
+        raise ValueError(f"observation dtype {name!r} is not supported; use one of {list(_TORCH_DTYPES)}.")
     return _TORCH_DTYPES[name]
 
 class ReplayBuffer:
@@ -206,7 +218,8 @@ class ReplayBuffer:
     def _alloc(self):
         z = lambda *s, dtype=torch.float32: torch.zeros(*s, dtype=dtype, device=self.device)
         sp = self.obs_spec
-        self._obs = {k: z(self.capacity, *sp.shape(k), dtype=torch_dtype(sp.dtype(k))) for k in sp.names}   # (N, *shape)
+        # (N, *shape)
+        self._obs = {k: z(self.capacity, *sp.shape(k), dtype=torch_dtype(sp.dtype(k))) for k in sp.names}
         self._action = z(self.capacity, self.action_dim)
         self._ep_start = z(self.capacity, dtype=torch.long)   # per index: first index of its episode
         self._ep_end = z(self.capacity, dtype=torch.long)     # per index: one past the last index of its episode
@@ -234,14 +247,15 @@ class ReplayBuffer:
 
 # %% ../nbs/03_data.ipynb #84c106d1
 def check_fields(spec: ObsSpec, obs, name: str = "obs", length: Optional[int] = None) -> dict:
-    """`obs` in the env's form with a leading time axis -> {field: numpy array (L, *shape)} in its storage dtype, checked:
-    shapes, equal lengths, finite floats, integer fields holding values their dtype can store."""
+    """`obs` in the env's form with a leading time axis -> {field: numpy array (L, *shape)} in its storage dtype,
+    checked: shapes, equal lengths, finite floats, integer fields holding values their dtype can store."""
     out, n = {}, None
     for k, a in spec.split(obs, name).items():
         what = name if not spec.is_dict else f"{name}[{k!r}]"
         a = as_numpy(a, what)
         if n is not None and len(a) != n:
-            raise ValueError(f"{what} has {len(a)} rows but {name}[{spec.names[0]!r}] has {n}: every field needs one row per step.")
+            raise ValueError(f"{what} has {len(a)} rows but {name}[{spec.names[0]!r}] has {n}: "
+                             "every field needs one row per step.")
         n = len(a)
         if spec.is_float(k): a = check_finite(what, a.astype(np.float32, copy=False))
         else:
@@ -249,11 +263,13 @@ def check_fields(spec: ObsSpec, obs, name: str = "obs", length: Optional[int] = 
             if np.issubdtype(a.dtype, np.floating) and not (np.isfinite(a).all() and (a == np.round(a)).all()):
                 raise ValueError(f"{what} must hold whole numbers for its dtype {dt.name}.")
             if dt != np.bool_ and a.size and (a.min() < np.iinfo(dt).min or a.max() > np.iinfo(dt).max):
-                raise ValueError(f"{what} holds values in [{a.min()}, {a.max()}], outside the range of its dtype {dt.name}.")
+                raise ValueError(f"{what} holds values in [{a.min()}, {a.max()}], "
+                                 f"outside the range of its dtype {dt.name}.")
             a = a.astype(dt, copy=False)
         out[k] = a
     if length is not None and n != length:
-        raise ValueError(f"{name} has {n} rows but the actions have {length}: each observation needs exactly one action.")
+        raise ValueError(f"{name} has {n} rows but the actions have {length}: "
+                         "each observation needs exactly one action.")
     return out
 
 @patch
@@ -268,12 +284,14 @@ def _check_dataset(self: ReplayBuffer, obs, action, episode_ends):
     lengths = np.diff(ends, prepend=0)
     if lengths.max() > self.capacity:
         i = int(lengths.argmax())
-        raise ValueError(f"episode {i} has {lengths[i]} transitions, more than capacity={self.capacity}; increase capacity.")
+        raise ValueError(f"episode {i} has {lengths[i]} transitions, more than capacity={self.capacity}; "
+                         "increase capacity.")
     return obs, action, lengths
 
 @patch
 def _write(self: ReplayBuffer, obs: dict, action: np.ndarray, lengths: np.ndarray):
-    "Append validated episodes; keep the longest run of newest episodes (old and new) that fits: FIFO over whole episodes."
+    """Append validated episodes; keep the longest run of newest episodes (old and new) that fits:
+    FIFO over whole episodes."""
     old = self.episode_lengths
     every = np.concatenate([old, lengths])
     k = int(np.searchsorted(np.cumsum(every[::-1]), self.capacity, side="right"))   # newest episodes that fit
@@ -302,7 +320,8 @@ def _write(self: ReplayBuffer, obs: dict, action: np.ndarray, lengths: np.ndarra
 
 @patch
 def extend(self: ReplayBuffer, obs, action, episode_ends):
-    "Append whole episodes: `obs` (N, obs_dim) or {field: (N, *shape)}, `action` (N, action_dim) and their `episode_ends`."
+    """Append whole episodes: `obs` (N, obs_dim) or {field: (N, *shape)},
+    `action` (N, action_dim) and their `episode_ends`."""
     self._write(*self._check_dataset(obs, action, episode_ends))
     return self
 
@@ -415,8 +434,10 @@ class Normalizer(nn.Module):
     def __init__(self, dim: int):
         super().__init__()
         check_positive("dim", dim, integer=True)
-        self.register_buffer("scale", torch.ones(dim)); self.register_buffer("offset", torch.zeros(dim))
-        self.register_buffer("input_min", torch.full((dim,), -1.0)); self.register_buffer("input_max", torch.ones(dim))
+        self.register_buffer("scale", torch.ones(dim))
+        self.register_buffer("offset", torch.zeros(dim))
+        self.register_buffer("input_min", torch.full((dim,), -1.0))
+        self.register_buffer("input_max", torch.ones(dim))
 
     @property
     def dim(self) -> int: return self.scale.shape[0]
@@ -429,7 +450,8 @@ class Normalizer(nn.Module):
             raise ValueError(f"Normalizer.fit needs data of shape (N, dim) with N >= 1, got shape {tuple(t.shape)}.")
         t = t.double()
         if not torch.isfinite(t).all():
-            raise ValueError(f"Normalizer.fit got {int((~torch.isfinite(t)).sum())} non-finite value(s); clean the data first.")
+            raise ValueError(f"Normalizer.fit got {int((~torch.isfinite(t)).sum())} non-finite value(s); "
+                             "clean the data first.")
         lo, hi = t.min(0).values, t.max(0).values
         const = (hi - lo) < range_eps
         scale = torch.where(const, torch.ones_like(lo), 2 / (hi - lo).clamp(min=range_eps))
@@ -443,10 +465,12 @@ class Normalizer(nn.Module):
             raise ValueError(f"expected last dimension {self.dim}, got shape {tuple(x.shape)}.")
     def normalize(self, x: torch.Tensor) -> torch.Tensor:
         "x (..., dim) -> y in [-1, 1] on the fitted range."
-        self._check(x); return x * self.scale + self.offset
+        self._check(x)
+        return x * self.scale + self.offset
     def unnormalize(self, y: torch.Tensor) -> torch.Tensor:
         "The inverse of `normalize`."
-        self._check(y); return (y - self.offset) / self.scale
+        self._check(y)
+        return (y - self.offset) / self.scale
     forward = normalize
 
     def union(self, other: "Normalizer") -> "Normalizer":
@@ -464,8 +488,8 @@ def fit_obs_normalizers(spec: ObsSpec, obs, range_eps: float = 1e-4) -> dict:
     return {k: Normalizer.fit(v.reshape(len(v), -1), range_eps) for k, v in f.items() if spec.is_float(k)}
 
 def fit_normalizers(buffer: ReplayBuffer, range_eps: float = 1e-4) -> tuple:
-    """(obs normalizer, action normalizer) fitted on all stored transitions, on the buffer's device. For a flat observation
-    the first is one `Normalizer`; for a dict it is {field: Normalizer} over the float fields."""
+    """(obs normalizer, action normalizer) fitted on all stored transitions, on the buffer's device. For a flat
+    observation the first is one `Normalizer`; for a dict it is {field: Normalizer} over the float fields."""
     if len(buffer) == 0: raise ValueError("cannot fit normalizers on an empty buffer.")
     o, a = buffer.arrays()
     on = fit_obs_normalizers(buffer.obs_spec, o, range_eps)
@@ -500,11 +524,12 @@ def save(self: ReplayBuffer, path) -> Path:
 def spec_of(obs) -> ObsSpec:
     "The `ObsSpec` of whole-dataset observations: one flat field for an (N, Do) array, one field per key of a dict."
     if isinstance(obs, dict):
-        return ObsSpec({k: (as_numpy(v, f"obs[{k!r}]").shape[1:] or (1,), as_numpy(v, k).dtype) for k, v in obs.items()})
+        return ObsSpec({k: (as_numpy(v, f"obs[{k!r}]").shape[1:] or (1,), as_numpy(v, k).dtype)
+                        for k, v in obs.items()})
     a = as_numpy(obs, "obs")
     if a.ndim not in (1, 2):
-        raise ValueError(f"obs must be 2-D (N, dim) or a dict of fields, got shape {a.shape}; pick low-dimensional keys "
-                         "with obs_key=.")
+        raise ValueError(f"obs must be 2-D (N, dim) or a dict of fields, got shape {a.shape}; pick low-dimensional "
+                         "keys with obs_key=.")
     return ObsSpec.from_dim(a.shape[1] if a.ndim == 2 else 1)
 
 def _space_specs(env) -> tuple:
@@ -537,7 +562,8 @@ def build_buffer(obs, action, episode_ends, meta: Optional[dict] = None, capacit
     ends = check_episode_ends(episode_ends, n)
     if env is not None:
         es, da, name = _space_specs(env)
-        if spec.is_dict != es.is_dict or (spec.is_dict and es != spec) or (spec.flat_dim, action.shape[1]) != (es.flat_dim, da):
+        if (spec.is_dict != es.is_dict or (spec.is_dict and es != spec)
+                or (spec.flat_dim, action.shape[1]) != (es.flat_dim, da)):
             got = f"obs_dim={spec.flat_dim}" if not spec.is_dict else f"observations {spec}"
             want = f"obs_dim={es.flat_dim}" if not es.is_dict else f"observations {es}"
             raise ValueError(f"the dataset has {got}, action_dim={action.shape[1]} but env {name} has {want}, "
@@ -548,7 +574,8 @@ def build_buffer(obs, action, episode_ends, meta: Optional[dict] = None, capacit
     return buf
 
 def read_ours(path) -> tuple:
-    "Read our format (version 1: one `obs` array; 2: `obs.<field>` arrays and `obs_spec`): (obs, action, ends, meta, capacity)."
+    """Read our format (version 1: one `obs` array; 2: `obs.<field>` arrays and `obs_spec`):
+    (obs, action, ends, meta, capacity)."""
     with np.load(path, allow_pickle=False) as z:
         keys = set(z.files)
         if "format_version" not in keys:
@@ -583,7 +610,8 @@ def _keys_arg(key, default: Sequence[str], available: Sequence[str], what: str) 
     if key is None:
         found = [k for k in default if k in available]
         if not found:
-            raise ValueError(f"no {what} key given and none of {list(default)} found; pass {what}_key= one of {sorted(available)}.")
+            raise ValueError(f"no {what} key given and none of {list(default)} found; "
+                             f"pass {what}_key= one of {sorted(available)}.")
         return found[:1]
     keys = [key] if isinstance(key, str) else list(key)
     missing = [k for k in keys if k not in available]
@@ -594,18 +622,21 @@ def _concat_steps(arrays: list[np.ndarray], names: list[str]) -> np.ndarray:
     "Concatenate per-step features of several arrays (N, ...) along the last axis, flattening each step."
     n = {len(a) for a in arrays}
     if len(n) > 1: raise ValueError(f"the arrays {names} have different lengths {[len(a) for a in arrays]}.")
-    return np.concatenate([np.asarray(a).reshape(len(a), int(np.prod(np.shape(a)[1:]))) for a in arrays], axis=1)   # (N, ·), N may be 0
+    # (N, ·), N may be 0
+    return np.concatenate([np.asarray(a).reshape(len(a), int(np.prod(np.shape(a)[1:]))) for a in arrays], axis=1)
 
 OBS_KEYS = ("obs", "observations", "state", "states")                  # names tried, in order, when no obs_key is given
 ACTION_KEYS = ("action", "actions")
 DONE_KEYS = ("terminals", "timeouts", "dones")                            # D4RL-style per-step episode-end flags
 
 def read_npz(path, obs_key=None, action_key=None) -> tuple:
-    "Read a plain `.npz` (obs, action and episode ends; see above for the names found); returns (obs, action, episode_ends, meta)."
+    """Read a plain `.npz` (obs, action and episode ends; see above for the names found); returns
+    (obs, action, episode_ends, meta)."""
     with np.load(path, allow_pickle=False) as z:
         try:
             files = sorted(z.files)
-            okeys, akeys = _keys_arg(obs_key, OBS_KEYS, files, "obs"), _keys_arg(action_key, ACTION_KEYS, files, "action")
+            okeys, akeys = (_keys_arg(obs_key, OBS_KEYS, files, "obs"),
+                            _keys_arg(action_key, ACTION_KEYS, files, "action"))
             obs, action = _concat_steps([z[k] for k in okeys], okeys), _concat_steps([z[k] for k in akeys], akeys)
             if "episode_ends" in files: ends = z["episode_ends"]
             elif any(k in files for k in DONE_KEYS):                       # an episode ends after each flagged step
@@ -613,10 +644,14 @@ def read_npz(path, obs_key=None, action_key=None) -> tuple:
                 for k in DONE_KEYS:
                     if k in files: done |= np.asarray(z[k]).reshape(-1).astype(bool)[:len(obs)]
                 ends = np.flatnonzero(done) + 1
-                if not len(ends) or ends[-1] != len(obs): ends = np.append(ends, len(obs))   # the last, unflagged, episode
-            else: raise ValueError(f"{path} has no array 'episode_ends' (nor any of {list(DONE_KEYS)}); it has {files}.")
+                # the last, unflagged, episode
+                if not len(ends) or ends[-1] != len(obs): ends = np.append(ends, len(obs))
+            else:
+                raise ValueError(f"{path} has no array 'episode_ends' (nor any of {list(DONE_KEYS)}); "
+                                 f"it has {files}.")
         except ValueError as e:
-            if "object arrays" in str(e).lower(): raise ValueError(f"{path}: {e} (object arrays are not read, for safety).") from e
+            if "object arrays" in str(e).lower():
+                raise ValueError(f"{path}: {e} (object arrays are not read, for safety).") from e
             raise ValueError(f"{path}: {e}") from None
         return obs, action, ends, {"source": str(path), "format": "npz", "obs_keys": okeys}
 
@@ -627,9 +662,10 @@ def read_zarr(path, obs_key=None, action_key=None) -> tuple:
     root = zarr.open_group(store, mode="r")
     names = set(root.group_keys())
     if "data" not in names or "meta" not in names or "episode_ends" not in set(root["meta"].array_keys()):
-        raise ValueError(f"{path} is not a diffusion_policy replay buffer: it needs groups 'data' and 'meta' and the array "
-                         f"'meta/episode_ends' (found groups {sorted(names)}).")
-    data = root["data"]; available = sorted(data.array_keys())
+        raise ValueError(f"{path} is not a diffusion_policy replay buffer: it needs groups 'data' and 'meta' and "
+                         f"the array 'meta/episode_ends' (found groups {sorted(names)}).")
+    data = root["data"]
+    available = sorted(data.array_keys())
     okeys = _keys_arg(obs_key, OBS_KEYS + ("agent_pos",), available, "obs")
     akeys = _keys_arg(action_key, ACTION_KEYS, available, "action")
     obs = _concat_steps([data[k][:] for k in okeys], okeys)
@@ -649,8 +685,9 @@ def _minari_file(path) -> Path:
     for cand in (p / "data" / "main_data.hdf5", p / "main_data.hdf5",
                  minari_root() / str(path) / "data" / "main_data.hdf5"):
         if cand.is_file(): return cand
-    raise FileNotFoundError(f"no Minari HDF5 data for {str(path)!r}: looked for the file itself, <dir>/data/main_data.hdf5 "
-                            f"and {minari_root()}/{path}/data/main_data.hdf5 (datasets are never downloaded here).")
+    raise FileNotFoundError(f"no Minari HDF5 data for {str(path)!r}: looked for the file itself, "
+                            f"<dir>/data/main_data.hdf5 and {minari_root()}/{path}/data/main_data.hdf5 "
+                            "(datasets are never downloaded here).")
 
 def read_minari(path, obs_key=None) -> tuple:
     "Read a Minari HDF5 dataset (file, dataset directory or local dataset id) with h5py."
@@ -668,14 +705,17 @@ def read_minari(path, obs_key=None) -> tuple:
             if isinstance(o, h5py.Group):
                 okeys = _keys_arg(obs_key, (), sorted(o.keys()), "obs") if obs_key is not None else None
                 if okeys is None:
-                    raise ValueError(f"{f_path}: observations are a dict {sorted(o.keys())}; pass obs_key= one of them or a list.")
+                    raise ValueError(f"{f_path}: observations are a dict {sorted(o.keys())}; "
+                                     "pass obs_key= one of them or a list.")
                 o = _concat_steps([o[j][()] for j in okeys], okeys)
             else: o = o[()]
             a = np.asarray(g["actions"][()])
             if len(o) != len(a) + 1:
-                raise ValueError(f"{f_path}: {k} has {len(o)} observations and {len(a)} actions; Minari stores one more "
-                                 f"observation than actions.")
-            obs_l.append(np.asarray(o[:-1]).reshape(len(a), -1)); act_l.append(a.reshape(len(a), -1)); lengths.append(len(a))
+                raise ValueError(f"{f_path}: {k} has {len(o)} observations and {len(a)} actions; Minari stores one "
+                                 f"more observation than actions.")
+            obs_l.append(np.asarray(o[:-1]).reshape(len(a), -1))
+            act_l.append(a.reshape(len(a), -1))
+            lengths.append(len(a))
     if any(l == 0 for l in lengths): raise ValueError(f"{f_path}: episode {eps[lengths.index(0)]} has no steps.")
     return (np.concatenate(obs_l), np.concatenate(act_l), np.cumsum(lengths),
             {"source": str(f_path), "format": "minari", "episodes": len(eps)})
@@ -697,9 +737,11 @@ def dataset_format(path) -> str:
         if any(n.endswith((".zgroup", "zarr.json")) for n in names): return "zarr"
         if names and all(n.endswith(".npy") for n in names):
             return "ours" if "format_version.npy" in names else "npz"
-    raise ValueError(f"{p} is not a dataset this library reads: expected our .npz, a plain .npz, a zarr store or a Minari HDF5 file.")
+    raise ValueError(f"{p} is not a dataset this library reads: expected our .npz, a plain .npz, a zarr store or a "
+                     "Minari HDF5 file.")
 
-def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, obs_key=None, action_key=None) -> ReplayBuffer:
+def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, obs_key=None,
+                 action_key=None) -> ReplayBuffer:
     "Load demonstrations from our format, a plain `.npz`, a diffusion_policy zarr store or a Minari HDF5 dataset."
     fmt = dataset_format(path)
     if fmt != "zarr" and fmt != "npz" and action_key is not None:
@@ -722,8 +764,8 @@ def extend_from(self: ReplayBuffer, path, obs_key=None, action_key=None, what: s
     if ds.obs_spec != self.obs_spec or ds.action_dim != self.action_dim:
         got = f"obs_dim={ds.obs_dim}" if not ds.obs_spec.is_dict else f"observations {ds.obs_spec}"
         want = f"obs_dim={self.obs_dim}" if not self.obs_spec.is_dict else f"observations {self.obs_spec}"
-        raise ValueError(f"{what} has {got}, action_dim={ds.action_dim} but the env{' ' + env_name if env_name else ''} has {want}, "
-                         f"action_dim={self.action_dim}.")
+        raise ValueError(f"{what} has {got}, action_dim={ds.action_dim} but the env"
+                         f"{' ' + env_name if env_name else ''} has {want}, action_dim={self.action_dim}.")
     n0 = self.n_evicted_episodes
     self.extend(*ds.arrays(), ds.episode_ends)
     if self.n_evicted_episodes > n0:

@@ -31,15 +31,20 @@ def _bool(s: str) -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     "The `dpnb` argument parser with `train` and `eval` sub-commands."
-    p = argparse.ArgumentParser(prog="dpnb", description="Diffusion Policy: train on expert demonstrations, evaluate runs.",
-                                allow_abbrev=False)                         # --eval-episodes must not silently mean another flag
+    p = argparse.ArgumentParser(prog="dpnb",
+                                description="Diffusion Policy: train on expert demonstrations, evaluate runs.",
+                                allow_abbrev=False)  # --eval-episodes must not silently mean another flag
     sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", allow_abbrev=False, help="collect demonstrations, train, evaluate; resumes if RUN_DIR holds an unfinished run")
+    t = sub.add_parser("train", allow_abbrev=False,
+                       help="collect demonstrations, train, evaluate; resumes if RUN_DIR holds an unfinished run")
     t.add_argument("--algo", default=None, choices=ALGOS, help="default diffusion")
     t.add_argument("--env", default=None, help="gymnasium id with a continuous Box action space (default Pendulum-v1)")
-    t.add_argument("--total-timesteps", "--total_timesteps", type=int, default=None, help="expert env steps to collect (default 50000)")
-    t.add_argument("--n-updates", "--n_updates", type=int, default=None, help="train on the dataset only, this many updates")
-    t.add_argument("--eval-episodes-final", type=int, default=100, help="episodes for the final evaluation (policy and expert)")
+    t.add_argument("--total-timesteps", "--total_timesteps", type=int, default=None,
+                   help="expert env steps to collect (default 50000)")
+    t.add_argument("--n-updates", "--n_updates", type=int, default=None,
+                   help="train on the dataset only, this many updates")
+    t.add_argument("--eval-episodes-final", type=int, default=100,
+                   help="episodes for the final evaluation (policy and expert)")
     g = t.add_argument_group("config (names and defaults of trainer.Config)")
     conv = dict(TYPE_PARSERS, **{"bool": _bool, "Optional[bool]": _bool})    # the Config's type map; booleans from text
     for f in fields(Config):
@@ -47,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         g.add_argument(f"--{f.name.replace('_', '-')}", f"--{f.name}", dest=f.name, type=conv[f.type], default=None,
                        help=f"default {f.default!r}")
     t.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None, help="default runs/<env>-<algo>-seed<seed>")
-    e = sub.add_parser("eval", allow_abbrev=False, help="evaluate the policy of a run folder against its expert on fresh seeds")
+    e = sub.add_parser("eval", allow_abbrev=False,
+                       help="evaluate the policy of a run folder against its expert on fresh seeds")
     e.add_argument("run_dir")
     e.add_argument("--episodes", type=int, default=100)
     e.add_argument("--seed-start", type=int, default=None, help="first evaluation seed (default: the run's eval_seed)")
@@ -56,19 +62,28 @@ def build_parser() -> argparse.ArgumentParser:
 # %% ../nbs/07_cli.ipynb #d59111fb
 def write_plots(trainer: Trainer, run_dir: Path, ev_policy: Optional[dict] = None, ev_expert: Optional[dict] = None):
     "Save loss.png, returns.png and rollout.png into `run_dir` (matplotlib, Agg backend, low DPI)."
-    import matplotlib; matplotlib.use("Agg")
+    import matplotlib
+    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
     if trainer.loss_history:
         u, l = zip(*trainer.loss_history)
-        fig, ax = plt.subplots(figsize=(5, 3)); ax.semilogy(u, l); ax.set(xlabel="update", ylabel="training loss")
-        fig.tight_layout(); fig.savefig(run_dir / "loss.png", dpi=80); plt.close(fig)
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.semilogy(u, l)
+        ax.set(xlabel="update", ylabel="training loss")
+        fig.tight_layout()
+        fig.savefig(run_dir / "loss.png", dpi=80)
+        plt.close(fig)
     if ev_policy is not None:
         fig, ax = plt.subplots(figsize=(5, 3))
         ax.plot(ev_policy["returns"], ".", label=f"policy ({ev_policy['mean']:.1f})")
         if ev_expert is not None: ax.plot(ev_expert["returns"], "x", label=f"expert ({ev_expert['mean']:.1f})")
-        ax.set(xlabel="evaluation episode", ylabel="return"); ax.legend(); fig.tight_layout()
-        fig.savefig(run_dir / "returns.png", dpi=80); plt.close(fig)
+        ax.set(xlabel="evaluation episode", ylabel="return")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(run_dir / "returns.png", dpi=80)
+        plt.close(fig)
     if not trainer.ready: return                                          # no episode ended yet: no policy to roll out
     traj = record_rollout(trainer, trainer.cfg.eval_seed)
     fig, axs = plt.subplots(2, 1, figsize=(5, 4), sharex=True)
@@ -76,10 +91,14 @@ def write_plots(trainer: Trainer, run_dir: Path, ev_policy: Optional[dict] = Non
     for k, v in (obs.items() if isinstance(obs, dict) else [("obs", obs)]):
         v = v.reshape(len(v), -1)
         for j in range(v.shape[1]): axs[0].plot(v[:, j], label=f"{k}[{j}]")
-    axs[0].set_ylabel("observation"); axs[0].legend(fontsize=6, ncol=4)
-    axs[1].plot(traj["action"]); axs[1].set(ylabel="action", xlabel="step")
+    axs[0].set_ylabel("observation")
+    axs[0].legend(fontsize=6, ncol=4)
+    axs[1].plot(traj["action"])
+    axs[1].set(ylabel="action", xlabel="step")
     axs[0].set_title(f"policy rollout, seed {trainer.cfg.eval_seed}, return {traj['return']:.1f}", fontsize=9)
-    fig.tight_layout(); fig.savefig(run_dir / "rollout.png", dpi=80); plt.close(fig)
+    fig.tight_layout()
+    fig.savefig(run_dir / "rollout.png", dpi=80)
+    plt.close(fig)
 
 def record_rollout(trainer: Trainer, seed: int) -> dict:
     "Observations ((L, Do) or {field: (L, ...)}), actions and return of one episode of the EMA policy."
@@ -99,8 +118,10 @@ def _train(args) -> Optional[dict]:
     except FileNotFoundError: ckpt = None
     if ckpt is not None:
         tr = Trainer.load(ckpt)
-        _check_same_run(tr, args, overrides, run_dir)                       # a resume must not silently ignore new arguments
-        if tr.dist.is_main: print(f"resuming {run_dir} at {tr.n_env_steps} env steps / {tr.n_updates} updates", file=sys.stderr)
+        # a resume must not silently ignore new arguments
+        _check_same_run(tr, args, overrides, run_dir)
+        if tr.dist.is_main:
+            print(f"resuming {run_dir} at {tr.n_env_steps} env steps / {tr.n_updates} updates", file=sys.stderr)
         metrics = tr.resume()
     else:
         if env not in BUILTIN_EXPERTS and overrides.get("dataset") is None:
@@ -111,7 +132,8 @@ def _train(args) -> Optional[dict]:
         tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir)))
         total = (50_000 if args.total_timesteps is None else args.total_timesteps) if args.n_updates is None else 0
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
-    if not tr.dist.is_main: return None                                    # under torchrun: rank 0 evaluates, plots and reports
+    # under torchrun: rank 0 evaluates, plots and reports
+    if not tr.dist.is_main: return None
     out = {k: v for k, v in metrics.items() if k not in ("loss_history", "eval_returns")}
     evp = eve = None
     if args.eval_episodes_final > 0:
@@ -126,16 +148,20 @@ def _train(args) -> Optional[dict]:
     return out
 
 def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
-    "Refuse arguments that disagree with the run stored in `run_dir` (only the ones given on the command line are compared)."
+    """Refuse arguments that disagree with the run stored in `run_dir`
+    (only the ones given on the command line are compared)."""
     c = tr.state.call
     given = dict(algo=(args.algo, tr.algo), env=(args.env, tr.env_id),
                  total_timesteps=(args.total_timesteps, c["target_env_steps"]),
-                 n_updates=(args.n_updates, c["target_updates"] - c["start_update"] if c["target_env_steps"] == 0 else None))
+                 n_updates=(args.n_updates,
+                            c["target_updates"] - c["start_update"] if c["target_env_steps"] == 0 else None))
     given.update({k: (v, getattr(tr.cfg, k)) for k, v in overrides.items()})
-    bad = [f"--{k.replace('_', '-')} {new} (the run has {old})" for k, (new, old) in given.items() if new is not None and new != old]
+    bad = [f"--{k.replace('_', '-')} {new} (the run has {old})" for k, (new, old) in given.items()
+           if new is not None and new != old]
     if bad:
-        raise ValueError(f"{run_dir} already holds a run with other settings: {'; '.join(bad)}. Rerun with the run's own arguments "
-                         "(or none of them) to resume it, or give another --run-dir for a new run.")
+        raise ValueError(f"{run_dir} already holds a run with other settings: {'; '.join(bad)}. "
+                         "Rerun with the run's own arguments (or none of them) to resume it, "
+                         "or give another --run-dir for a new run.")
 
 def _eval(args) -> dict:
     tr = Trainer.load(args.run_dir)
@@ -156,7 +182,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with torchrun_job() as job:
         try: out = _train(args) if args.command == "train" else _eval(args)
         except (ValueError, KeyError, TypeError, FileNotFoundError) as e:
-            job.abandon()                                                   # under torchrun: do not wait for the other ranks
+            # under torchrun: do not wait for the other ranks
+            job.abandon()
             print(f"dpnb {args.command}: error: {e}", file=sys.stderr)
             return 2
         if out is not None: print(json.dumps(out, indent=1))
@@ -164,5 +191,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 # %% ../nbs/07_cli.ipynb #96bb9c96
 import builtins
-if __name__ == "__main__" and not getattr(builtins, "__IPYTHON__", False):   # `python -m diffusion_policy_nb.cli`, not in a notebook
+# `python -m diffusion_policy_nb.cli`, not in a notebook
+if __name__ == "__main__" and not getattr(builtins, "__IPYTHON__", False):
     sys.exit(main())

@@ -36,7 +36,8 @@ def check_positive(name: str, value: Any, integer: bool = False, allow_zero: boo
     "Raise unless `value` is a (positive, or non-negative with `allow_zero`) number; `integer` forbids floats."
     kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
     if isinstance(value, bool) or not isinstance(value, kinds):
-        raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, got {value!r} ({type(value).__name__}).")
+        raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, "
+                        f"got {value!r} ({type(value).__name__}).")
     ok = value >= 0 if allow_zero else value > 0
     if not ok or (not integer and not np.isfinite(value)):
         raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}.")
@@ -65,8 +66,11 @@ def get_device(device: str | torch.device | None = "auto") -> torch.device:
 def seed_everything(seed: int, device: str | torch.device = "cpu") -> torch.Generator:
     "Seed `random`, `numpy` and `torch`; return a fresh `torch.Generator` on `device` seeded with `seed`."
     check_positive("seed", seed, integer=True, allow_zero=True)
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
-    g = torch.Generator(device=get_device(device)); g.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    g = torch.Generator(device=get_device(device))
+    g.manual_seed(seed)
     return g
 
 # %% ../nbs/00_core.ipynb #b5b6c357

@@ -35,7 +35,8 @@ class SinusoidalEmbedding(nn.Module):
                  dim: int,                      # d: output size, even and >= 4
                  max_period: float = 10_000.0): # P: the slowest frequency is 1/P rad per step
         super().__init__()
-        check_positive("dim", dim, integer=True); check_positive("max_period", max_period)
+        check_positive("dim", dim, integer=True)
+        check_positive("max_period", max_period)
         if dim % 2 or dim < 4: raise ValueError(f"dim={dim} must be even and >= 4 (d/2 sine-cosine pairs).")
         half = dim // 2
         w = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float64) / (half - 1))
@@ -54,13 +55,16 @@ class TimestepEmbedding(nn.Sequential):
                  out: int,            # output size
                  act: str = "silu"):  # activation, one of ACTIVATIONS
         super().__init__(SinusoidalEmbedding(dim), nn.Linear(dim, hidden), _act(act), nn.Linear(hidden, out))
-        self.n_timesteps: Optional[int] = None   # T: when set, a batch larger than T evaluates the MLP on 0..T-1 and gathers
+        # T: when set, a batch larger than T evaluates the MLP on 0..T-1 and gathers
+        self.n_timesteps: Optional[int] = None
 
     def forward(self, t: torch.Tensor) -> torch.Tensor:
         T = self.n_timesteps
         if T is not None and t.ndim == 1 and t.shape[0] > T and not t.is_floating_point():
-            table = super().forward(torch.arange(T, device=t.device))                              # (T, out): T rows of work, not B
-            return F.embedding(t, table)                       # (B, out); its backward sums per timestep (10x faster than table[t]'s)
+            # (T, out): T rows of work, not B
+            table = super().forward(torch.arange(T, device=t.device))
+            # (B, out); its backward sums per timestep (10x faster than table[t]'s)
+            return F.embedding(t, table)
         return super().forward(t)
 
 # %% ../nbs/02_denoiser.ipynb #7d412de3
@@ -96,7 +100,8 @@ class MLPDenoiser(nn.Module):
         self.inp = nn.Linear(action_horizon * action_dim + cond_dim, H)
         self.blocks = nn.Sequential(*[ResidualMLPBlock(H, act) for _ in range(n_blocks)])
         self.head = nn.Sequential(nn.LayerNorm(H), _act(act), nn.Linear(H, action_horizon * action_dim))
-        self._act_fn = _ACT_FN[type(self.head[1])]                          # the same activation, as a function (for `denoise`)
+        # the same activation, as a function (for `denoise`)
+        self._act_fn = _ACT_FN[type(self.head[1])]
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         if x.shape[1:] != self.x_shape or cond.shape[1:] != (self.cond_dim,):
@@ -110,7 +115,8 @@ class MLPDenoiser(nn.Module):
         return F.linear(cond, self.inp.weight[:, n_x:], self.inp.bias) + self.time_emb(t)
 
     def denoise_weights(self) -> tuple:
-        "The tensors `denoise` reads, in order: fetch them once per plan (each `module.attr` lookup costs about a microsecond)."
+        """The tensors `denoise` reads, in order: fetch them once per plan
+        (each `module.attr` lookup costs about a microsecond)."""
         n_x = self.x_shape[0] * self.x_shape[1]
         w = [self.inp.weight[:, :n_x].t()]
         for b in self.blocks: w += [b.norm.weight, b.norm.bias, b.fc1.weight, b.fc1.bias, b.fc2.weight, b.fc2.bias]
@@ -118,14 +124,16 @@ class MLPDenoiser(nn.Module):
         return tuple(w + [ln.weight, ln.bias, out.weight, out.bias])
 
     def denoise(self, x: torch.Tensor, c: torch.Tensor, w: Optional[tuple] = None) -> torch.Tensor:
-        "The rest of the network, given the conditioning `c` (B, H) of `condition` (and optionally `denoise_weights()`): (B, Tp, Da)."
+        """The rest of the network, given the conditioning `c` (B, H) of `condition`
+        (and optionally `denoise_weights()`): (B, Tp, Da)."""
         # Functional calls on the modules' own parameters: the same arithmetic as calling the modules, without
         # nn.Module.__call__ and attribute look-ups (at batch 1 on a CPU they cost about as much as the arithmetic).
         w = self.denoise_weights() if w is None else w
         act, shape, eps = self._act_fn, self.head[0].normalized_shape, self.head[0].eps
         h = torch.addmm(c, x.flatten(1), w[0])                                                     # (B, H)
         for i in range(1, 1 + 6 * len(self.blocks), 6):
-            h = h + F.linear(act(F.linear(F.layer_norm(h, shape, w[i], w[i + 1], eps), w[i + 2], w[i + 3])), w[i + 4], w[i + 5])
+            h = h + F.linear(act(F.linear(F.layer_norm(h, shape, w[i], w[i + 1], eps), w[i + 2], w[i + 3])),
+                             w[i + 4], w[i + 5])
         y = F.linear(act(F.layer_norm(h, shape, w[-4], w[-3], eps)), w[-2], w[-1]).view(x.shape)    # (B, Tp, Da)
         return y if y.dtype == x.dtype else y.to(x.dtype)
 
@@ -143,7 +151,8 @@ class Conv1dBlock(nn.Sequential):
                  kernel_size: int,    # odd temporal kernel; padding kernel_size // 2 keeps the length
                  n_groups: int,       # GroupNorm groups; must divide c_out
                  act: str = "mish"):  # activation, one of ACTIVATIONS
-        super().__init__(nn.Conv1d(c_in, c_out, kernel_size, padding=kernel_size // 2), nn.GroupNorm(n_groups, c_out), _act(act))
+        super().__init__(nn.Conv1d(c_in, c_out, kernel_size, padding=kernel_size // 2), nn.GroupNorm(n_groups, c_out),
+                         _act(act))
 
 class ConditionalResidualBlock1D(nn.Module):
     "Two Conv1dBlocks with FiLM (scale, bias) between them, plus a 1×1-conv residual; FiLM params come in precomputed."
@@ -175,7 +184,8 @@ class ConditionalUnet1D(nn.Module):
                  down_dims: Sequence[int] = (256, 512, 1024),  # channel widths of the levels, finest first
                  kernel_size: int = 5,                     # odd temporal kernel of every conv block
                  n_groups: int = 8,                        # GroupNorm groups; must divide every entry of down_dims
-                 diffusion_step_embed_dim: int = 256,      # d: sinusoidal code size and output of the time MLP (d → 4d → d)
+                 # d: sinusoidal code size and output of the time MLP (d → 4d → d)
+                 diffusion_step_embed_dim: int = 256,
                  cond_predict_scale: bool = True,          # FiLM predicts scale and bias (True) or bias only
                  act: str = "mish"):                       # activation, one of ACTIVATIONS (the paper: Mish)
         super().__init__()
@@ -185,7 +195,8 @@ class ConditionalUnet1D(nn.Module):
         down_dims = tuple(down_dims)
         if not down_dims: raise ValueError("down_dims must hold at least one width, e.g. (256, 512, 1024).")
         for c in down_dims: check_positive("down_dims entries", c, integer=True)
-        if kernel_size % 2 == 0: raise ValueError(f"kernel_size={kernel_size} must be odd so that convolutions keep the length.")
+        if kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size={kernel_size} must be odd so that convolutions keep the length.")
         if any(c % n_groups for c in down_dims):
             raise ValueError(f"n_groups={n_groups} must divide every entry of down_dims={down_dims} (GroupNorm).")
         check_choice("act", act, ACTIVATIONS)
@@ -202,7 +213,8 @@ class ConditionalUnet1D(nn.Module):
                                 for a, b in reversed(in_out[1:]))
         self.head = nn.Sequential(Conv1dBlock(down_dims[0], down_dims[0], kernel_size, n_groups, act),
                                   nn.Conv1d(down_dims[0], action_dim, 1))
-        blocks = [m for m in self.modules() if isinstance(m, ConditionalResidualBlock1D)]   # registration order = call order
+        # registration order = call order
+        blocks = [m for m in self.modules() if isinstance(m, ConditionalResidualBlock1D)]
         self.film_sizes = [b.film_size for b in blocks]
         self.cond_encoder = nn.Sequential(_act(act), nn.Linear(dsed + cond_dim, sum(self.film_sizes)))
         self.multiple = 2 ** (len(down_dims) - 1)                            # Tp is padded to a multiple of this
@@ -218,7 +230,9 @@ class ConditionalUnet1D(nn.Module):
         if pad := -Tp % self.multiple: h = F.pad(h, (0, pad))                # (B, Da, Tp + pad)
         skips = []
         for res1, res2, down in self.down:
-            h = res2(res1(h, next(films)), next(films)); skips.append(h); h = down(h)
+            h = res2(res1(h, next(films)), next(films))
+            skips.append(h)
+            h = down(h)
         for res in self.mid: h = res(h, next(films))
         for res1, res2, up in self.up:
             h = up(res2(res1(torch.cat([h, skips.pop()], 1), next(films)), next(films)))
@@ -226,11 +240,13 @@ class ConditionalUnet1D(nn.Module):
 
 # %% ../nbs/02_denoiser.ipynb #dfffa9db
 DENOISERS = ("mlp", "unet")
-DEFAULT_DENOISER = "mlp"     # the quick start's network; measured below: ~40x cheaper per step on CPU than the smallest U-Net tried
+# the quick start's network; measured below: ~40x cheaper per step on CPU than the smallest U-Net tried
+DEFAULT_DENOISER = "mlp"
 
 def make_denoiser(name: str, action_dim: int, cond_dim: int, action_horizon: int,
                   hidden_dim: int = 256, **kwargs) -> nn.Module:
-    "Build the denoiser `name` ('mlp' or 'unet'); `hidden_dim` is the MLP width, or the U-Net's down_dims = (h, 2h, 4h)."
+    """Build the denoiser `name` ('mlp' or 'unet'); `hidden_dim` is the MLP width, or the U-Net's
+    down_dims = (h, 2h, 4h)."""
     check_choice("denoiser", name, DENOISERS)
     check_positive("hidden_dim", hidden_dim, integer=True)
     cls = MLPDenoiser if name == "mlp" else ConditionalUnet1D
@@ -249,26 +265,36 @@ def make_denoiser(name: str, action_dim: int, cond_dim: int, action_horizon: int
 def time_denoiser(model: nn.Module, action_horizon: int, action_dim: int, cond_dim: int,
                   batch_size: int = 256, train_repeats: int = 10, forward_repeats: int = 100, warmup: int = 2,
                   n_diffusion_steps: int = 100) -> dict:
-    "Median (and min) ms of a training step (forward + MSE + backward + AdamW) at `batch_size` and of a no-grad forward at batch 1."
+    """Median (and min) ms of a training step (forward + MSE + backward + AdamW) at `batch_size`
+    and of a no-grad forward at batch 1."""
     model = copy.deepcopy(model).train()
     dev = next(model.parameters()).device
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     def batch(B):                                               # x (B, Tp, Da), t (B,), a random cond (B, cond_dim)
-        return (torch.randn(B, action_horizon, action_dim, device=dev), torch.randint(0, n_diffusion_steps, (B,), device=dev),
+        return (torch.randn(B, action_horizon, action_dim, device=dev),
+                torch.randint(0, n_diffusion_steps, (B,), device=dev),
                 torch.randn(B, cond_dim, device=dev))
     def timed(fn, n):
         out = []
         for i in range(warmup + n):
-            sync(); t0 = time.perf_counter(); fn(); sync()
+            sync()
+            t0 = time.perf_counter()
+            fn()
+            sync()
             if i >= warmup: out.append((time.perf_counter() - t0) * 1e3)
         return out
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
-    x, t, o = batch(batch_size); eps = torch.randn_like(x)
+    x, t, o = batch(batch_size)
+    eps = torch.randn_like(x)
     def train_step():
         loss = F.mse_loss(model(x, t, o), eps)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
     train = timed(train_step, train_repeats)
-    model.eval(); x1, t1, o1 = batch(1)
+    model.eval()
+    x1, t1, o1 = batch(1)
     with torch.no_grad(): fwd = timed(lambda: model(x1, t1, o1), forward_repeats)
-    return dict(params=n_params(model), train_step_ms=round(statistics.median(train), 2), train_step_ms_min=round(min(train), 2),
+    return dict(params=n_params(model), train_step_ms=round(statistics.median(train), 2),
+                train_step_ms_min=round(min(train), 2),
                 forward_ms=round(statistics.median(fwd), 3), forward_ms_min=round(min(fwd), 3))

@@ -48,21 +48,23 @@ def torchrun_env(environ: Optional[dict] = None) -> dict:
     for k, default in zip(TORCHRUN_VARS, (0, 1, 0)):
         v = env.get(k, None)
         try: out[k] = default if v in (None, "") else int(v)
-        except ValueError: raise ValueError(f"environment variable {k}={v!r} must be an integer (torchrun sets it).") from None
+        except ValueError:
+            raise ValueError(f"environment variable {k}={v!r} must be an integer (torchrun sets it).") from None
     if out["WORLD_SIZE"] < 1 or not 0 <= out["RANK"] < out["WORLD_SIZE"] or out["LOCAL_RANK"] < 0:
         raise ValueError(f"inconsistent torchrun environment: RANK={out['RANK']}, WORLD_SIZE={out['WORLD_SIZE']}, "
                          f"LOCAL_RANK={out['LOCAL_RANK']}; need 0 <= RANK < WORLD_SIZE and LOCAL_RANK >= 0.")
     return out
 
 def rank_device(device: str, local_rank: int, world_size: int) -> torch.device:
-    "This rank's device: under W > 1, 'auto' and 'cuda' become `cuda:LOCAL_RANK` (or the CPU when there is no GPU for 'auto')."
+    """This rank's device: under W > 1, 'auto' and 'cuda' become `cuda:LOCAL_RANK`
+    (or the CPU when there is no GPU for 'auto')."""
     if world_size == 1: return get_device(device)
     if device in (None, "auto"): device = "cuda" if torch.cuda.is_available() else "cpu"
     dev = get_device(device)                                                # validates the name and CUDA's presence
     if dev.type != "cuda": return dev
     if isinstance(device, str) and ":" in device:
-        raise ValueError(f"config['device']={device!r} puts every one of the {world_size} ranks on the same GPU; under torchrun use "
-                         "'auto' or 'cuda' (each rank then takes cuda:LOCAL_RANK) or 'cpu'.")
+        raise ValueError(f"config['device']={device!r} puts every one of the {world_size} ranks on the same GPU; "
+                         "under torchrun use 'auto' or 'cuda' (each rank then takes cuda:LOCAL_RANK) or 'cpu'.")
     n = torch.cuda.device_count()
     if local_rank >= n:
         raise ValueError(f"LOCAL_RANK={local_rank} has no GPU: this node has {n}. Start at most {n} processes per node "
@@ -74,12 +76,12 @@ _jobs: list = []                                          # the open `torchrun_j
 
 class torchrun_job:
     """`with torchrun_job(): ...` scopes the exit of one rank of a torchrun job. Leaving the block normally (or with
-    `sys.exit(0)` / `SystemExit(0)`), the rank waits for every other rank, destroys the process group, flushes its output
-    and leaves with `os._exit(0)`: a rank that leaves while a peer still talks to it, or whose gloo threads are torn down
-    by the interpreter's final clean-up, aborts ("terminate called without an active exception"), so a job that succeeded
-    could fail at its very end. After an exception, a non-zero exit code or `abandon()` it does not wait (the job is
-    failing; the launcher stops the rest) and the exception goes on. Outside torchrun it does nothing. Nothing of the
-    process is replaced (`sys.exit`, `sys.excepthook`, atexit): only the block's own exit is handled."""
+    `sys.exit(0)` / `SystemExit(0)`), the rank waits for every other rank, destroys the process group, flushes its
+    output and leaves with `os._exit(0)`: a rank that leaves while a peer still talks to it, or whose gloo threads are
+    torn down by the interpreter's final clean-up, aborts ("terminate called without an active exception"), so a job
+    that succeeded could fail at its very end. After an exception, a non-zero exit code or `abandon()` it does not wait
+    (the job is failing; the launcher stops the rest) and the exception goes on. Outside torchrun it does nothing.
+    Nothing of the process is replaced (`sys.exit`, `sys.excepthook`, atexit): only the block's own exit is handled."""
     def __enter__(self):
         self.abandoned = False
         _jobs.append(self)
@@ -119,9 +121,10 @@ def init_distributed(device: str = "auto", timeout: float = 600.0) -> tuple:
         if dev.type == "cuda": torch.cuda.set_device(dev)
         dist.init_process_group(backend, timeout=datetime.timedelta(seconds=float(timeout)),
                                 **(dict(device_id=dev) if dev.type == "cuda" else {}))
-        # two gloo side groups, created on every rank: CPU broadcasts without a GPU round trip under NCCL, and an exit barrier
-        # that waits as long as rank 0's final evaluation takes (the default group's timeout would cut it short)
-        _groups["cpu"] = dist.new_group(backend="gloo", timeout=datetime.timedelta(seconds=float(timeout))) if backend == "nccl" else None
+        # two gloo side groups, created on every rank: CPU broadcasts without a GPU round trip under NCCL, and an exit
+        # barrier that waits as long as rank 0's final evaluation takes (the default group's timeout would cut it short)
+        _groups["cpu"] = (dist.new_group(backend="gloo", timeout=datetime.timedelta(seconds=float(timeout)))
+                          if backend == "nccl" else None)
         _groups["exit"] = dist.new_group(backend="gloo", timeout=datetime.timedelta(days=7))
     return DistInfo(dist.get_rank(), dist.get_world_size(), env["LOCAL_RANK"], dist.get_backend()), dev
 
@@ -129,21 +132,24 @@ def init_distributed(device: str = "auto", timeout: float = 600.0) -> tuple:
 def _collective(info: DistInfo, what: str, fn):
     try: return fn()
     except RuntimeError as e:
-        raise RuntimeError(f"rank {info.rank}/{info.world_size}: {what} failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else e}). "
-                           "Another rank probably died or stalled past config['dist_timeout']; the job stops here. Rerun the same "
-                           "command to resume from the run folder's last checkpoint.") from e
+        raise RuntimeError(f"rank {info.rank}/{info.world_size}: {what} failed "
+                           f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else e}). "
+                           "Another rank probably died or stalled past config['dist_timeout']; the job stops here. "
+                           "Rerun the same command to resume from the run folder's last checkpoint.") from e
 
 def all_reduce_mean_(t: torch.Tensor, info: DistInfo) -> torch.Tensor:
     "Replace `t` (in place) by its mean over the ranks."
     if info.enabled:
-        _collective(info, "all_reduce", lambda: dist.all_reduce(t, op=dist.ReduceOp.SUM)); t.div_(info.world_size)
+        _collective(info, "all_reduce", lambda: dist.all_reduce(t, op=dist.ReduceOp.SUM))
+        t.div_(info.world_size)
     return t
 
 def broadcast_array(x: Optional[np.ndarray], size: int, info: DistInfo) -> np.ndarray:
     "Rank 0's float64 vector `x` (of `size` entries) on every rank; other ranks pass `x=None`."
     if not info.enabled: return np.asarray(x, dtype=np.float64)
     t = (torch.as_tensor(np.asarray(x, dtype=np.float64)) if info.is_main else torch.empty(size, dtype=torch.float64))
-    _collective(info, "broadcast", lambda: dist.broadcast(t, src=0, group=_groups.get("cpu")))   # on the CPU (gloo), even under NCCL
+    # on the CPU (gloo), even under NCCL
+    _collective(info, "broadcast", lambda: dist.broadcast(t, src=0, group=_groups.get("cpu")))
     return t.numpy()
 
 def wrap_ddp(model: nn.Module, info: DistInfo, device: torch.device) -> nn.Module:

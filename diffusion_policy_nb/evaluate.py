@@ -26,8 +26,9 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
     seeds = [int(s) for s in seeds]
     if isinstance(agent, ChunkPolicy):
         if agent.obs_normalizers is None:
-            raise ValueError("The policy is not trained yet: no demonstration episode has ended, so there is nothing to "
-                             "fit its normalisers on. Call train(...) with more env steps (or a dataset) first.")
+            raise ValueError("The policy is not trained yet: no demonstration episode has ended, so there is "
+                             "nothing to fit its normalisers on. Call train(...) with more env steps (or a dataset) "
+                             "first.")
         pol, fn = agent, (lambda o: agent.act(o, generator=generator))
         fn.reset = agent.reset
         pol.model.eval()

@@ -32,14 +32,16 @@ def pendulum_step(theta, theta_dot, u, g: float = 10.0):
     "One step of gymnasium's Pendulum-v1 (m = l = 1), vectorized: (theta', theta_dot', cost)."
     u = np.clip(np.asarray(u, np.float32), -PENDULUM_MAX_TORQUE, PENDULUM_MAX_TORQUE)
     cost = angle_normalize(theta) ** 2 + 0.1 * theta_dot ** 2 + 0.001 * u ** 2
-    theta_dot = np.clip(theta_dot + (3 * g / 2 * np.sin(theta) + 3.0 * u) * PENDULUM_DT, -PENDULUM_MAX_SPEED, PENDULUM_MAX_SPEED)
+    theta_dot = np.clip(theta_dot + (3 * g / 2 * np.sin(theta) + 3.0 * u) * PENDULUM_DT,
+                        -PENDULUM_MAX_SPEED, PENDULUM_MAX_SPEED)
     return theta + theta_dot * PENDULUM_DT, theta_dot, cost
 
 # %% ../nbs/04_experts.ipynb #1fad2521
 def pendulum_lqr(g: float = 10.0, q=(1.0, 0.1), r: float = 0.001, iters: int = 5000):
     "LQR gain K (u = -K x) and Riccati matrix P for Pendulum-v1 linearised upright, x = (theta, theta_dot)."
     a, dt = 3 * g / 2, PENDULUM_DT
-    A = np.array([[1 + a * dt * dt, dt], [a * dt, 1.0]]); B = np.array([[3 * dt * dt], [3 * dt]])
+    A = np.array([[1 + a * dt * dt, dt], [a * dt, 1.0]])
+    B = np.array([[3 * dt * dt], [3 * dt]])
     Q, R, P = np.diag(q), np.array([[r]]), np.diag(q)
     for _ in range(iters):
         K = np.linalg.solve(R + B.T @ P @ B, B.T @ P @ A)
@@ -64,8 +66,10 @@ def lqr_blend(th, w, u_far, K, P, catch: float, width: float):
 class EnergyShapingExpert:
     "Energy pumping blended smoothly into LQR near the top. `obs` (3,) -> (1,), or (N, 3) -> (N, 1)."
     def __init__(self, gain=0.3, velocity_scale=0.5, energy_margin=0.5, catch=10.0, blend=1.0, g: float = 10.0):
-        self.gain, self.velocity_scale, self.energy_margin, self.catch, self.blend = gain, velocity_scale, energy_margin, catch, blend
-        self.a = 3 * g / 2; self.K, self.P = pendulum_lqr(g)
+        self.gain, self.velocity_scale, self.energy_margin, self.catch, self.blend = (
+            gain, velocity_scale, energy_margin, catch, blend)
+        self.a = 3 * g / 2
+        self.K, self.P = pendulum_lqr(g)
     def reset(self): pass
     def __call__(self, obs):
         th, w = _theta_omega(obs)
@@ -77,15 +81,21 @@ class EnergyShapingExpert:
 def _bilinear(n_theta: int, n_omega: int, theta, omega):
     "Flat corner indices and weights of bilinear interpolation on the (periodic theta) x (clipped omega) grid."
     ft = (angle_normalize(theta) + np.pi) / (2 * np.pi) * n_theta
-    i0 = np.floor(ft).astype(np.int64); a = ft - i0; i0 %= n_theta; i1 = (i0 + 1) % n_theta
-    fw = (np.clip(omega, -PENDULUM_MAX_SPEED, PENDULUM_MAX_SPEED) + PENDULUM_MAX_SPEED) / (2 * PENDULUM_MAX_SPEED) * (n_omega - 1)
-    j0 = np.clip(np.floor(fw).astype(np.int64), 0, n_omega - 2); b = fw - j0
+    i0 = np.floor(ft).astype(np.int64)
+    a = ft - i0
+    i0 %= n_theta
+    i1 = (i0 + 1) % n_theta
+    fw = ((np.clip(omega, -PENDULUM_MAX_SPEED, PENDULUM_MAX_SPEED) + PENDULUM_MAX_SPEED) / (2 * PENDULUM_MAX_SPEED)
+          * (n_omega - 1))
+    j0 = np.clip(np.floor(fw).astype(np.int64), 0, n_omega - 2)
+    b = fw - j0
     return ((i0 * n_omega + j0, i0 * n_omega + j0 + 1, i1 * n_omega + j0, i1 * n_omega + j0 + 1),
             ((1 - a) * (1 - b), (1 - a) * b, a * (1 - b), a * b))
 
 def pendulum_grid(n_theta: int = 180, n_omega: int = 161):
     "The grid's theta (n_theta,) and theta_dot (n_omega,) coordinates."
-    return np.linspace(-np.pi, np.pi, n_theta, endpoint=False), np.linspace(-PENDULUM_MAX_SPEED, PENDULUM_MAX_SPEED, n_omega)
+    return (np.linspace(-np.pi, np.pi, n_theta, endpoint=False),
+            np.linspace(-PENDULUM_MAX_SPEED, PENDULUM_MAX_SPEED, n_omega))
 
 @functools.lru_cache(maxsize=4)
 def pendulum_value_function(n_theta: int = 180, n_omega: int = 161, n_actions: int = 21, g: float = 10.0,
@@ -99,25 +109,32 @@ def pendulum_value_function(n_theta: int = 180, n_omega: int = 161, n_actions: i
     us = np.linspace(-PENDULUM_MAX_TORQUE, PENDULUM_MAX_TORQUE, n_actions)
     nth, nw, cost = pendulum_step(TH[..., None], W[..., None], us, g)           # (n_theta, n_omega, n_actions)
     idx, wts = _bilinear(n_theta, n_omega, nth, nw)
-    wts = [w.astype(np.float32) for w in wts]; cost = cost.astype(np.float32)
+    wts = [w.astype(np.float32) for w in wts]
+    cost = cost.astype(np.float32)
     V = np.zeros(n_theta * n_omega, np.float32)
     for sweep in range(1, max_sweeps + 1):
         Q = cost + wts[0] * V[idx[0]] + wts[1] * V[idx[1]] + wts[2] * V[idx[2]] + wts[3] * V[idx[3]]
         V_new = Q.min(-1).ravel()
-        delta = float(np.abs(V_new - V).max()); V = V_new
+        delta = float(np.abs(V_new - V).max())
+        V = V_new
         if delta < tol: break
     else: raise RuntimeError(f"value iteration did not converge in {max_sweeps} sweeps (last change {delta:.3g}).")
-    V = V.reshape(n_theta, n_omega); V.setflags(write=False)
+    V = V.reshape(n_theta, n_omega)
+    V.setflags(write=False)
     return V, sweep
 
 # %% ../nbs/04_experts.ipynb #fa4ddd63
 class PendulumExpert:
-    "Near-optimal Pendulum-v1 expert: soft one-step lookahead on the value-iteration cost-to-go, LQR at the top. (3,) -> (1,), (N, 3) -> (N, 1)."
+    """Near-optimal Pendulum-v1 expert: soft one-step lookahead on the value-iteration cost-to-go, LQR at the top.
+    (3,) -> (1,), (N, 3) -> (N, 1)."""
     def __init__(self, temperature: float = 0.05, n_actions: int = 41, g: float = 10.0, grid: tuple = (180, 161, 21),
                  lqr_catch: float = 2.0, lqr_width: float = 0.4):
-        check_positive("temperature", temperature, allow_zero=True); check_positive("n_actions", n_actions, integer=True)
-        check_positive("lqr_catch", lqr_catch, allow_zero=True); check_positive("lqr_width", lqr_width)
-        self.temperature, self.g, self.lqr_catch, self.lqr_width = float(temperature), float(g), float(lqr_catch), float(lqr_width)
+        check_positive("temperature", temperature, allow_zero=True)
+        check_positive("n_actions", n_actions, integer=True)
+        check_positive("lqr_catch", lqr_catch, allow_zero=True)
+        check_positive("lqr_width", lqr_width)
+        self.temperature, self.g, self.lqr_catch, self.lqr_width = (float(temperature), float(g), float(lqr_catch),
+                                                                    float(lqr_width))
         self.actions = np.linspace(-PENDULUM_MAX_TORQUE, PENDULUM_MAX_TORQUE, n_actions).astype(np.float32)
         self.V, self.sweeps = pendulum_value_function(*grid, g=self.g)
         self._Vflat = self.V.ravel()
@@ -146,7 +163,8 @@ class PendulumExpert:
         return np.asarray(u, np.float32)[..., None]
 
     def __repr__(self):
-        return f"PendulumExpert(temperature={self.temperature}, n_actions={len(self.actions)}, g={self.g}, lqr_catch={self.lqr_catch})"
+        return (f"PendulumExpert(temperature={self.temperature}, n_actions={len(self.actions)}, g={self.g}, "
+                f"lqr_catch={self.lqr_catch})")
 
 # %% ../nbs/04_experts.ipynb #9f7e0aa9
 def rollout(env, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None) -> dict:
@@ -155,8 +173,10 @@ def rollout(env, agent: Callable, seeds: Sequence[int], max_steps: Optional[int]
     return {k: res[k] for k in ("returns", "lengths", "seeds")}
 
 # %% ../nbs/04_experts.ipynb #fdc0cede
-def collect(env, expert: Callable, n_steps: int, buffer: ReplayBuffer, seed: int = 0, max_steps: Optional[int] = None) -> dict:
-    "Add whole expert episodes to `buffer` until at least `n_steps` transitions were added; returns returns, lengths, seeds."
+def collect(env, expert: Callable, n_steps: int, buffer: ReplayBuffer, seed: int = 0,
+            max_steps: Optional[int] = None) -> dict:
+    """Add whole expert episodes to `buffer` until at least `n_steps` transitions were added;
+    returns returns, lengths, seeds."""
     check_positive("n_steps", n_steps, integer=True)
     check_positive("seed", seed, integer=True, allow_zero=True)
     made = isinstance(env, str)
@@ -168,13 +188,15 @@ def collect(env, expert: Callable, n_steps: int, buffer: ReplayBuffer, seed: int
             raise ValueError(f"the buffer has obs_dim={buffer.obs_dim}, action_dim={buffer.action_dim} but env "
                              f"{env_name(env)} has obs_dim={spec.flat_dim}, action_dim={da}.")
         if buffer.open_episode_length:
-            raise ValueError(f"the buffer has an open episode of {buffer.open_episode_length} steps; close it (done=True) "
-                             f"or call buffer.discard_open_episode() first.")
+            raise ValueError(f"the buffer has an open episode of {buffer.open_episode_length} steps; close it "
+                             f"(done=True) or call buffer.discard_open_episode() first.")
         added, returns, lengths, seeds, t0 = 0, [], [], [], time.perf_counter()
         try:
             for st in env_steps(env, expert, itertools.count(seed), max_steps):
                 buffer.add(st.obs, st.action, st.done)
-                if st.t == 0: returns.append(0.0); seeds.append(st.seed)
+                if st.t == 0:
+                    returns.append(0.0)
+                    seeds.append(st.seed)
                 returns[-1] += st.reward
                 if st.done:
                     added += st.t + 1
@@ -210,22 +232,32 @@ def builtin_expert(env_id: Optional[str]):
 # %% ../nbs/04_experts.ipynb #fa89602e
 def pendulum_initial_states(seeds: Sequence[int]) -> np.ndarray:
     "(theta, theta_dot) that gymnasium's Pendulum-v1 `reset(seed=s)` draws, for each seed: (N, 2)."
-    env = gym.make("Pendulum-v1"); out = []
+    env = gym.make("Pendulum-v1")
+    out = []
     for s in seeds:
-        env.reset(seed=int(s)); out.append(np.array(env.unwrapped.state, np.float64))
+        env.reset(seed=int(s))
+        out.append(np.array(env.unwrapped.state, np.float64))
     env.close()
     return np.stack(out)
 
 def pendulum_rollouts(agent: Callable, seeds: Sequence[int], n_steps: int = 200, g: float = 10.0) -> dict:
-    "Episodes from each seed's initial state, simulated in one batch; `agent` maps (N, 3) -> (N, 1). Trajectories (N, T)."
-    x = pendulum_initial_states(seeds); th, w = x[:, 0].copy(), x[:, 1].copy()
+    """Episodes from each seed's initial state, simulated in one batch;
+    `agent` maps (N, 3) -> (N, 1). Trajectories (N, T)."""
+    x = pendulum_initial_states(seeds)
+    th, w = x[:, 0].copy(), x[:, 1].copy()
     if callable(getattr(agent, "reset", None)): agent.reset()
     thetas, omegas, actions, returns = [], [], [], np.zeros(len(th))
     for t in range(n_steps):
         obs = np.stack([np.cos(th), np.sin(th), w], -1).astype(np.float32)
         u = as_numpy(agent(obs), "action").astype(np.float32)
-        if u.size != len(th): raise ValueError(f"the agent returned actions of shape {u.shape} for {len(th)} observations; expected ({len(th)}, 1).")
+        if u.size != len(th):
+            raise ValueError(f"the agent returned actions of shape {u.shape} for {len(th)} observations; "
+                             f"expected ({len(th)}, 1).")
         u = np.clip(u.reshape(len(th)), -PENDULUM_MAX_TORQUE, PENDULUM_MAX_TORQUE)
-        thetas.append(angle_normalize(th)); omegas.append(w); actions.append(u)
-        th, w, c = pendulum_step(th, w, u, g); returns -= c
-    return {"returns": returns, "theta": np.stack(thetas, 1), "theta_dot": np.stack(omegas, 1), "action": np.stack(actions, 1)}
+        thetas.append(angle_normalize(th))
+        omegas.append(w)
+        actions.append(u)
+        th, w, c = pendulum_step(th, w, u, g)
+        returns -= c
+    return {"returns": returns, "theta": np.stack(thetas, 1), "theta_dot": np.stack(omegas, 1),
+            "action": np.stack(actions, 1)}

@@ -27,7 +27,8 @@ __all__ = ['POLICY_FORMAT_VERSION', 'POLICY_CLASSES', 'ChunkPolicy', 'shard_rows
            'atomic_write', 'load_policy', 'normalizer_from_tensors']
 
 # %% ../nbs/05_policy.ipynb #fe93961c
-POLICY_FORMAT_VERSION = 2     # 2: named observation fields, an encoder stage (weights under model.encoder / model.denoiser)
+# 2: named observation fields, an encoder stage (weights under model.encoder / model.denoiser)
+POLICY_FORMAT_VERSION = 2
 
 class ChunkPolicy:
     "Base class: normalisers, horizons, receding-horizon control and safe save/load around a network `self.model`."
@@ -39,7 +40,8 @@ class ChunkPolicy:
                  action_horizon: int = 8,         # Tp: actions predicted per plan
                  n_action_steps: int = 2,         # Ta: actions executed before re-planning (<= Tp)
                  denoiser: str = "mlp",           # network family: "mlp" or "unet"
-                 hidden_dim: int = 256,           # width of the network (see the denoiser notebook for the U-Net mapping)
+                 # width of the network (see the denoiser notebook for the U-Net mapping)
+                 hidden_dim: int = 256,
                  denoiser_kwargs: Optional[dict] = None,  # extra network knobs (n_blocks, down_dims, ...)
                  device: str | torch.device = "cpu",
                  obs_spec: Optional[ObsSpec | dict] = None,  # named observation fields (an ObsSpec or its JSON)
@@ -57,7 +59,8 @@ class ChunkPolicy:
         check_choice("denoiser", denoiser, DENOISERS)
         self.obs_spec = ObsSpec.from_dim(obs_dim) if obs_spec is None else obs_spec
         self.action_dim = int(action_dim)
-        self.obs_horizon, self.action_horizon, self.n_action_steps = int(obs_horizon), int(action_horizon), int(n_action_steps)
+        self.obs_horizon, self.action_horizon, self.n_action_steps = (int(obs_horizon), int(action_horizon),
+                                                                      int(n_action_steps))
         self.denoiser, self.hidden_dim, self.denoiser_kwargs = denoiser, int(hidden_dim), dict(denoiser_kwargs or {})
         self.obs_encoder, self.encoder_kwargs = obs_encoder, dict(encoder_kwargs or {})
         self.device = get_device(device)
@@ -87,7 +90,8 @@ class ChunkPolicy:
 
     def __repr__(self):
         n = sum(p.numel() for p in self.model.parameters())
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items() if k != 'algo')}, params={n:,})"
+        return (f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items() if k != 'algo')}, "
+                f"params={n:,})")
 
     def to(self, device):
         "Move the network, normalisers and tables to `device` (returns self)."
@@ -132,7 +136,8 @@ class ChunkPolicy:
 
     def _check_ready(self):
         if self.obs_normalizers is None or self.action_normalizer is None:
-            raise RuntimeError("The policy has no normalisers: call set_normalizers(...) (the Trainer does it from its buffer).")
+            raise RuntimeError("The policy has no normalisers: call set_normalizers(...) "
+                               "(the Trainer does it from its buffer).")
 
     def _fields(self, obs) -> dict:
         "A window in the env's form (a tensor, or a dict of tensors) -> {field: tensor}, normalised."
@@ -173,8 +178,8 @@ def _history_fields(self: ChunkPolicy, obs_history) -> tuple:
 @torch.inference_mode()
 def predict_action(self: ChunkPolicy, obs_history, generator: Optional[torch.Generator] = None,
                    return_full_plan: bool = False) -> torch.Tensor:
-    """Observation history in env units, (To, Do) or (B, To, Do) (a dict of (To, *shape) or (B, To, *shape) per field for
-    a dict observation) -> executed actions (Ta, Da) or (B, Ta, Da), env units."""
+    """Observation history in env units, (To, Do) or (B, To, Do) (a dict of (To, *shape) or (B, To, *shape) per field
+    for a dict observation) -> executed actions (Ta, Da) or (B, Ta, Da), env units."""
     self._check_ready()
     obs, single = self._history_fields(obs_history)
     plan = self._plan(self._fields(obs), generator)                          # (B, Tp, Da), normalised
@@ -185,9 +190,11 @@ def predict_action(self: ChunkPolicy, obs_history, generator: Optional[torch.Gen
 # %% ../nbs/05_policy.ipynb #3477f597
 @patch
 def reset(self: ChunkPolicy, n_envs: Optional[int] = None):
-    "Forget the observation history and the action queue; `n_envs` fixes the batch size of `act` (None: the first call's)."
+    """Forget the observation history and the action queue; `n_envs` fixes the batch size of `act`
+    (None: the first call's)."""
     self._hist, self._queue, self._qpos, self._batched, self._n_envs = None, None, 0, None, n_envs
-    self.n_plans = 0                                                        # how many times the network planned since reset
+    # how many times the network planned since reset
+    self.n_plans = 0
 
 @patch(as_prop=True)
 def history(self: ChunkPolicy):
@@ -204,9 +211,11 @@ def _step_fields(self: ChunkPolicy, obs) -> dict:
     for k, v in raw.items():
         t = _as_tensor(v, sp.dtype(k), self.device)
         shape = sp.shape(k)
-        b = t.ndim == len(shape) + 1 if batched is None else batched            # fixed by the episode's first valid call
+        # fixed by the episode's first valid call
+        b = t.ndim == len(shape) + 1 if batched is None else batched
         if t.ndim != len(shape) + b or tuple(t.shape[t.ndim - len(shape):]) != shape:
-            name, dims = ("obs", ", ".join(map(str, shape))) if not sp.is_dict else (f"obs[{k!r}]", ", ".join(map(str, shape)))
+            name, dims = (("obs", ", ".join(map(str, shape))) if not sp.is_dict
+                          else (f"obs[{k!r}]", ", ".join(map(str, shape))))
             state = "" if self._batched is None else f" (this episode is {'batched' if b else 'unbatched'})"
             raise ValueError(f"{name} must have shape ({dims},) or (N, {dims}); got {tuple(t.shape)}{state}.")
         batched = b
@@ -219,10 +228,13 @@ def _step_fields(self: ChunkPolicy, obs) -> dict:
 @patch
 @torch.inference_mode()
 def act(self: ChunkPolicy, obs, generator: Optional[torch.Generator] = None) -> np.ndarray:
-    "One control step: obs (Do,) or (N, Do) in env units (or the env's dict) -> action (Da,) or (N, Da) as numpy; re-plans every Ta steps."
+    """One control step: obs (Do,) or (N, Do) in env units (or the env's dict) -> action (Da,) or (N, Da) as numpy;
+    re-plans every Ta steps."""
     o = self._step_fields(obs)
-    if self._hist is None:                                                  # episode start: repeat the first observation
-        self._hist = {k: v[:, None].repeat(1, self.obs_horizon, *([1] * (v.ndim - 1))) for k, v in o.items()}   # (N, To, ...)
+    # episode start: repeat the first observation
+    if self._hist is None:
+        # (N, To, ...)
+        self._hist = {k: v[:, None].repeat(1, self.obs_horizon, *([1] * (v.ndim - 1))) for k, v in o.items()}
     else:
         self._hist = {k: torch.cat([self._hist[k][:, 1:], v[:, None]], 1) for k, v in o.items()}
     if self._queue is None or self._qpos >= self.n_action_steps:
@@ -238,15 +250,17 @@ def shard_rows(n: int, shard: Optional[tuple] = None) -> slice:
     "Rows `[r·n/W, (r+1)·n/W)` of a batch of `n` for rank `r` of `W` (`shard=(r, W)`); every row without a shard."
     if shard is None: return slice(0, n)
     r, W = shard
-    if n % W: raise ValueError(f"a batch of {n} does not split evenly over {W} ranks; make the batch size a multiple of {W}.")
+    if n % W:
+        raise ValueError(f"a batch of {n} does not split evenly over {W} ranks; "
+                         f"make the batch size a multiple of {W}.")
     return slice(r * n // W, (r + 1) * n // W)
 
 def masked_mse(pred: torch.Tensor, target: torch.Tensor, mask: Optional[torch.Tensor],
                shard: Optional[tuple] = None) -> torch.Tensor:
     """Mean squared error over (B, Tp, Da), counting only action steps where `mask` (B, Tp) is True.
-    With `shard=(r, W)`, `pred` holds only rank r's rows of the global batch (`target` and `mask` are global) and the result is
-    W × (rank r's sum of squared errors) / (global count): its mean over the W ranks is the global loss, so the mean of the
-    W gradients (what DistributedDataParallel computes) is exactly the global gradient."""
+    With `shard=(r, W)`, `pred` holds only rank r's rows of the global batch (`target` and `mask` are global) and the
+    result is W × (rank r's sum of squared errors) / (global count): its mean over the W ranks is the global loss, so
+    the mean of the W gradients (what DistributedDataParallel computes) is exactly the global gradient."""
     W = 1 if shard is None else shard[1]
     rows = shard_rows(target.shape[0], shard)
     se = (pred - target[rows]).square()                                      # (B/W, Tp, Da)
@@ -272,14 +286,18 @@ class DiffusionPolicy(ChunkPolicy):
                  eta: float = 0.0,                 # DDIM stochasticity (0 = deterministic)
                  prediction_type: str = "epsilon", # "epsilon", "sample" or "v_prediction"
                  clip_sample: bool = True,         # clip x̂0 to [-1, 1] (actions are normalised to [-1, 1])
-                 sample_temperature: float = 1.0,  # τ: start from x_T ~ N(0, τ² I); 1 is the textbook sampler, 0 the mode-seeking one
-                 time_table: bool = True,          # training: run the time MLP on the T timesteps once per batch and gather
-                 fast_plan: bool = True,           # acting: condition all K steps in one call, then one addmm per step (MLP)
+                 # τ: start from x_T ~ N(0, τ² I); 1 is the textbook sampler, 0 the mode-seeking one
+                 sample_temperature: float = 1.0,
+                 # training: run the time MLP on the T timesteps once per batch and gather
+                 time_table: bool = True,
+                 # acting: condition all K steps in one call, then one addmm per step (MLP)
+                 fast_plan: bool = True,
                  **kwargs):                        # ChunkPolicy arguments (horizons, network, device)
         sched_args = dict(n_diffusion_steps=n_diffusion_steps, noise_schedule=noise_schedule, beta_start=beta_start,
                           beta_end=beta_end, prediction_type=prediction_type, clip_sample=clip_sample)
         self.scheduler = NoiseScheduler(**sched_args, device=get_device(kwargs.get("device", "cpu")))
-        self.scheduler.set_timesteps(n_inference_steps, sampler, eta)       # validates n_inference_steps <= T, sampler, eta
+        # validates n_inference_steps <= T, sampler, eta
+        self.scheduler.set_timesteps(n_inference_steps, sampler, eta)
         check_positive("sample_temperature", sample_temperature, allow_zero=True)
         self.sample_temperature = float(sample_temperature)
         self._sched_args = dict(sched_args, n_inference_steps=n_inference_steps, sampler=sampler, eta=eta)
@@ -294,14 +312,15 @@ class DiffusionPolicy(ChunkPolicy):
                     time_table=self.time_table, fast_plan=self.fast_plan)
 
     def to(self, device):
-        self.scheduler.to(device); return super().to(device)
+        self.scheduler.to(device)
+        return super().to(device)
 
     def compute_loss(self, batch: dict, generator: Optional[torch.Generator] = None, model: Optional[nn.Module] = None,
                      shard: Optional[tuple] = None):
         """The masked DDPM loss on a batch of windows in env units: obs (B, To, Do) or {field: (B, To, *shape)},
         action (B, Tp, Da), action_mask (B, Tp).
-        `shard=(rank, world)`: timesteps and noise are drawn for the whole batch, the network runs on this rank's rows only
-        (see `masked_mse`), so W ranks together compute exactly the one-process gradient."""
+        `shard=(rank, world)`: timesteps and noise are drawn for the whole batch, the network runs on this rank's rows
+        only (see `masked_mse`), so W ranks together compute exactly the one-process gradient."""
         self._check_ready()
         model = self.model if model is None else model
         obs = self._fields(batch["obs"])                                     # {field: (B, To, ...)}, normalised
@@ -310,7 +329,8 @@ class DiffusionPolicy(ChunkPolicy):
         t = torch.randint(0, self.scheduler.T, (B,), device=x0.device, generator=generator)
         noise = torch.randn(x0.shape, device=x0.device, generator=generator)
         x_t = self.scheduler.add_noise(x0, noise, t)                         # DDPM eq. 4
-        rows = shard_rows(B, shard)                                          # this rank's rows (all of them on one process)
+        # this rank's rows (all of them on one process)
+        rows = shard_rows(B, shard)
         pred = model(x_t[rows], t[rows], {k: v[rows] for k, v in obs.items()})   # ε_θ(x_t, t, o)
         return masked_mse(pred, self.scheduler.training_target(x0, noise, t), batch.get("action_mask"), shard)
 
@@ -328,8 +348,8 @@ class DiffusionPolicy(ChunkPolicy):
         return self.scheduler.sample(lambda x, t: model.denoiser(x, t, cond), shape, generator=generator, x_T=x_T)
 
     def _plan_conditioned(self, model, obs_n, shape, x_T, generator=None):
-        """`scheduler.sample` for a denoiser split as denoise(x, condition(t, c)): the observation window is encoded once,
-        and the K steps' conditionings are computed in one batched call."""
+        """`scheduler.sample` for a denoiser split as denoise(x, condition(t, c)): the observation window is encoded
+        once, and the K steps' conditionings are computed in one batched call."""
         sch, den = self.scheduler, model.denoiser
         cond = model.encode(obs_n)                                           # (B, C): once per plan
         K, (B, C) = sch.n_inference_steps, cond.shape
@@ -342,13 +362,17 @@ class DiffusionPolicy(ChunkPolicy):
         return x
 
     def compile_plan(self, enable: bool = True, **compile_kwargs):
-        """`torch.compile` the whole K-step sampling loop as one graph (the `fast_plan` path; needs a network with `condition`
-        and `denoise`, such as the MLP). On CUDA the default mode is "reduce-overhead", which replays the loop as a CUDA graph
-        for each input shape. The first plan of each batch size compiles (seconds); `enable=False` goes back to eager."""
-        if not enable: self._compiled_plan = None; return self
+        """`torch.compile` the whole K-step sampling loop as one graph (the `fast_plan` path; needs a network with
+        `condition` and `denoise`, such as the MLP). On CUDA the default mode is "reduce-overhead", which replays the
+        loop as a CUDA graph for each input shape. The first plan of each batch size compiles (seconds); `enable=False`
+        goes back to eager."""
+        if not enable:
+            self._compiled_plan = None
+            return self
         if not (self.fast_plan and _splits(self.model)):
-            raise ValueError(f"compile_plan needs fast_plan=True and a network with condition()/denoise() (the 'mlp' denoiser); "
-                             f"this policy has fast_plan={self.fast_plan} and denoiser={self.denoiser!r}.")
+            raise ValueError("compile_plan needs fast_plan=True and a network with condition()/denoise() "
+                             f"(the 'mlp' denoiser); this policy has fast_plan={self.fast_plan} and "
+                             f"denoiser={self.denoiser!r}.")
         compile_kwargs.setdefault("dynamic", False)
         if self.device.type == "cuda": compile_kwargs.setdefault("mode", "reduce-overhead")
         self._compiled_plan = torch.compile(self._plan_conditioned, **compile_kwargs)
@@ -365,7 +389,8 @@ class BCPolicy(ChunkPolicy):
 
     def compute_loss(self, batch: dict, generator: Optional[torch.Generator] = None, model: Optional[nn.Module] = None,
                      shard: Optional[tuple] = None):
-        "Masked MSE between the predicted chunk and the demonstrated chunk, in normalised units (`shard`: as `DiffusionPolicy`'s)."
+        """Masked MSE between the predicted chunk and the demonstrated chunk, in normalised units
+        (`shard`: as `DiffusionPolicy`'s)."""
         self._check_ready()
         model = self.model if model is None else model
         obs = self._fields(batch["obs"])
@@ -397,7 +422,8 @@ def tensors(self: ChunkPolicy, model: Optional[nn.Module] = None) -> dict:
     `obs_norm.<field>.*` for a dict; `action_norm.*`)."""
     self._check_ready()
     model = self.model if model is None else model
-    out = {f"model.{k}": v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}   # own storage
+    # own storage
+    out = {f"model.{k}": v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}
     norms = [(_norm_prefix(self.obs_spec, k), nm) for k, nm in self.obs_normalizers.items()]
     for pre, nm in norms + [("action_norm.", self.action_normalizer)]:
         out.update({f"{pre}{k}": torch.as_tensor(v).detach().contiguous().cpu() for k, v in nm.state_dict().items()})

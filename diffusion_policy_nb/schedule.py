@@ -33,7 +33,8 @@ def cosine_betas(T: int, s: float = 0.008, max_beta: float = 0.999) -> np.ndarra
 
 def linear_betas(T: int, beta_start: float = 1e-4, beta_end: float = 0.02, rescale: bool = True,
                  terminal_sqrt_abar: float = TERMINAL_SQRT_ABAR) -> np.ndarray:
-    "β_t rising linearly from `beta_start` to `beta_end`; with `rescale`, rescaled to end at √ᾱ_T = `terminal_sqrt_abar` if it ends above it."
+    """β_t rising linearly from `beta_start` to `beta_end`; with `rescale`, rescaled to end at
+    √ᾱ_T = `terminal_sqrt_abar` if it ends above it."""
     betas = np.linspace(beta_start, beta_end, T, dtype=np.float64)
     return rescale_terminal_snr(betas, terminal_sqrt_abar) if rescale else betas
 
@@ -75,12 +76,16 @@ class NoiseScheduler:
                  noise_schedule: str = "cosine",     # "cosine" (Nichol & Dhariwal) or "linear" (DDPM)
                  beta_start: float = 1e-4,           # linear schedule: β at the first step
                  beta_end: float = 0.02,             # linear schedule: β at the last step
-                 rescale_betas: bool = True,         # linear schedule: rescale to (near-)zero terminal SNR (Lin et al. 2024)
-                 prediction_type: str = "epsilon",   # what the network predicts: "epsilon", "sample" (x0) or "v_prediction"
-                 clip_sample: bool = False,          # clip x̂0 to [-clip_sample_range, clip_sample_range] (data normalised to [-1, 1])
+                 # linear schedule: rescale to (near-)zero terminal SNR (Lin et al. 2024)
+                 rescale_betas: bool = True,
+                 # what the network predicts: "epsilon", "sample" (x0) or "v_prediction"
+                 prediction_type: str = "epsilon",
+                 # clip x̂0 to [-clip_sample_range, clip_sample_range] (data normalised to [-1, 1])
+                 clip_sample: bool = False,
                  clip_sample_range: float = 1.0,
                  variance_type: str = "fixed_small", # DDPM reverse variance: β̃ ("fixed_small") or β ("fixed_large")
-                 timestep_spacing: str = "trailing", # strided steps: "trailing" starts at T-1 (pure noise); "leading" as diffusers' default
+                 # strided steps: "trailing" starts at T-1 (pure noise); "leading" as diffusers' default
+                 timestep_spacing: str = "trailing",
                  max_terminal_abar: float = 1e-2,    # refuse schedules that do not end near pure noise
                  device: str | torch.device = "cpu"):
         check_positive("n_diffusion_steps", n_diffusion_steps, integer=True)
@@ -91,7 +96,8 @@ class NoiseScheduler:
         check_positive("clip_sample_range", clip_sample_range)
         T = int(n_diffusion_steps)
         if noise_schedule == "linear":
-            check_positive("beta_start", beta_start); check_positive("beta_end", beta_end)
+            check_positive("beta_start", beta_start)
+            check_positive("beta_end", beta_end)
             if beta_start >= beta_end:
                 raise ValueError(f"beta_start={beta_start} must be < beta_end={beta_end} for the linear schedule.")
             if beta_end >= 1:
@@ -101,26 +107,29 @@ class NoiseScheduler:
         abar = np.cumprod(1 - betas)
         if abar[-1] > max_terminal_abar:
             raise ValueError(
-                f"noise_schedule={noise_schedule!r} with n_diffusion_steps={T}, beta_start={beta_start}, beta_end={beta_end} "
-                f"ends at alpha_bar_T={abar[-1]:.3g} > max_terminal_abar={max_terminal_abar}: x_T is far from N(0, I), so "
-                f"sampling from pure noise would start from the wrong distribution. Raise beta_end, use more steps, "
-                f"keep rescale_betas=True, or use noise_schedule='cosine'.")
+                f"noise_schedule={noise_schedule!r} with n_diffusion_steps={T}, beta_start={beta_start}, "
+                f"beta_end={beta_end} ends at alpha_bar_T={abar[-1]:.3g} > max_terminal_abar={max_terminal_abar}: "
+                f"x_T is far from N(0, I), so sampling from pure noise would start from the wrong distribution. "
+                f"Raise beta_end, use more steps, keep rescale_betas=True, or use noise_schedule='cosine'.")
         self.T, self.noise_schedule, self.prediction_type = T, noise_schedule, prediction_type
         self.clip_sample, self.clip_sample_range = bool(clip_sample), float(clip_sample_range)
         self.variance_type, self.timestep_spacing = variance_type, timestep_spacing
         self.betas64, self.alphas_cumprod64 = betas, abar                  # float64 copies for derivations and tests
         self.device = get_device(device)
         self._build_tables()
-        self.sampler, self.eta, self.n_inference_steps, self.timesteps = "ddpm", 0.0, T, None   # planned by set_timesteps
+        # planned by set_timesteps
+        self.sampler, self.eta, self.n_inference_steps, self.timesteps = "ddpm", 0.0, T, None
 
     def _build_tables(self):
         f = lambda a: torch.tensor(a, dtype=torch.float32, device=self.device)
         self.betas, self.alphas_cumprod = f(self.betas64), f(self.alphas_cumprod64)
-        self.sqrt_abar, self.sqrt_one_minus_abar = f(np.sqrt(self.alphas_cumprod64)), f(np.sqrt(1 - self.alphas_cumprod64))
+        self.sqrt_abar, self.sqrt_one_minus_abar = (f(np.sqrt(self.alphas_cumprod64)),
+                                                    f(np.sqrt(1 - self.alphas_cumprod64)))
 
     def to(self, device):
         "Move the tables to `device` (returns self)."
-        self.device = get_device(device); self._build_tables()
+        self.device = get_device(device)
+        self._build_tables()
         if self.timesteps is not None: self.set_timesteps(self.n_inference_steps, self.sampler, self.eta)
         return self
 
@@ -147,8 +156,10 @@ def training_target(self: NoiseScheduler, x0: torch.Tensor, noise: torch.Tensor,
 
 # %% ../nbs/01_schedule.ipynb #1f93ef45
 @patch
-def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None, sampler: str = "ddim", eta: float = 0.0):
-    "Choose the visited timesteps and precompute (A, B, σ) for `sampler` ('ddim' or 'ddpm') with `n_inference_steps` ≤ T."
+def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None, sampler: str = "ddim",
+                  eta: float = 0.0):
+    """Choose the visited timesteps and precompute (A, B, σ) for `sampler` ('ddim' or 'ddpm') with
+    `n_inference_steps` ≤ T."""
     n = self.T if n_inference_steps is None else n_inference_steps
     check_positive("n_inference_steps", n, integer=True)
     if n > self.T:
@@ -165,8 +176,8 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
     A, B, sigma = step_coefficients(abar_t, abar_s, sampler, eta, self.variance_type)
     self.sampler, self.eta, self.n_inference_steps = sampler, float(eta), int(n)
     self.timesteps = torch.tensor(ts, device=self.device)                # visited t, decreasing
-    # per step: √ᾱ_t, √(1-ᾱ_t), A, B, σ as Python floats (rounded to float32): the sampling loop passes them to kernels as
-    # scalars, with no tensor indexing and no device->host read
+    # per step: √ᾱ_t, √(1-ᾱ_t), A, B, σ as Python floats (rounded to float32): the sampling loop passes them to kernels
+    # as scalars, with no tensor indexing and no device->host read
     self._coef = [tuple(float(np.float32(v)) for v in row)
                   for row in zip(np.sqrt(abar_t), np.sqrt(1 - abar_t), A, B, sigma)]
     self._index_of = {int(t): i for i, t in enumerate(ts)}               # for step(model_output, t, x_t)
@@ -176,7 +187,8 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
 @patch
 def predict_x0(self: NoiseScheduler, model_output: torch.Tensor, x_t: torch.Tensor,
                sqrt_abar_t, sqrt_1m_abar_t) -> torch.Tensor:
-    "x̂0 from the network's output, for `prediction_type` (DDPM eq. 15; Salimans & Ho 2022 for v); coefficients are floats or broadcastable tensors."
+    """x̂0 from the network's output, for `prediction_type` (DDPM eq. 15; Salimans & Ho 2022 for v);
+    coefficients are floats or broadcastable tensors."""
     if isinstance(sqrt_1m_abar_t, torch.Tensor): sub = lambda a, b: a - sqrt_1m_abar_t * b    # broadcastable tensors
     else: sub = lambda a, b: torch.sub(a, b, alpha=sqrt_1m_abar_t)                              # a float: one kernel
     if self.prediction_type == "epsilon": x0 = sub(x_t, model_output) / sqrt_abar_t
@@ -192,7 +204,8 @@ def step(self: NoiseScheduler, model_output: torch.Tensor, t: int, x_t: torch.Te
     t = int(t)
     if self.timesteps is None: self.set_timesteps(self.n_inference_steps, self.sampler, self.eta)
     if t not in self._index_of:
-        raise ValueError(f"t={t} is not a visited timestep; after set_timesteps the valid values are {list(self._index_of)}.")
+        raise ValueError(f"t={t} is not a visited timestep; after set_timesteps the valid values are "
+                         f"{list(self._index_of)}.")
     i = self._index_of[t]
     return self._step(i, model_output, x_t, generator, noise)
 
@@ -278,7 +291,8 @@ def mode_report(x: torch.Tensor, means, std: float, n_sigma: float = 3.0):
 
 # %% ../nbs/01_schedule.ipynb #31204136
 def demo(T: int = 50, n: int = 20_000, seed: int = 0) -> dict:
-    "Sample a two-mode 1-D mixture (±1, σ=0.2, weights 0.4/0.6) with the exact denoiser: full DDPM, strided DDPM and DDIM-10; return the mode reports."
+    """Sample a two-mode 1-D mixture (±1, σ=0.2, weights 0.4/0.6) with the exact denoiser:
+    full DDPM, strided DDPM and DDIM-10; return the mode reports."""
     out = {}
     for sampler, steps in (("ddpm", T), ("ddpm", 10), ("ddim", 10)):
         sched = NoiseScheduler(T)

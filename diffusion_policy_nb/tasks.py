@@ -19,7 +19,8 @@ __all__ = ['ENV_ID', 'TwoRoutesEnv', 'TwoRoutesExpert', 'route_episodes', 'summa
 
 # %% ../nbs/09_multimodal.ipynb #f6858040
 class TwoRoutesEnv(gym.Env):
-    "Reach the goal above a round obstacle, passing left or right. Observation: position (2,); action: velocity in [-1, 1]²."
+    """Reach the goal above a round obstacle, passing left or right.
+    Observation: position (2,); action: velocity in [-1, 1]²."""
     metadata = {"render_modes": []}
     goal = np.array([0.0, 1.0], dtype=np.float32)
     obstacle_radius, goal_radius, speed, arena = 0.35, 0.1, 0.1, 1.5
@@ -37,7 +38,8 @@ class TwoRoutesEnv(gym.Env):
 
     def step(self, action):
         a = np.clip(np.asarray(action, dtype=np.float32).reshape(2), -1, 1)
-        self.p = (self.p + self.speed * a).astype(np.float32); self.k += 1
+        self.p = (self.p + self.speed * a).astype(np.float32)
+        self.k += 1
         success = bool(np.linalg.norm(self.p - self.goal) < self.goal_radius)
         collision = bool(np.linalg.norm(self.p) < self.obstacle_radius)
         out = bool(np.abs(self.p).max() > self.arena)
@@ -70,7 +72,8 @@ class TwoRoutesExpert:
 
 # %% ../nbs/09_multimodal.ipynb #610bbf9d
 def route_episodes(agent, seeds, batched: bool = False, env_id: str = ENV_ID) -> dict:
-    "Roll out `agent` on `seeds`; return success (N,), mode (N,) in {-1 left, +1 right, 0 none}, paths (list of (L, 2))."
+    """Roll out `agent` on `seeds`; return success (N,), mode (N,) in {-1 left, +1 right, 0 none}, paths
+    (list of (L, 2))."""
     seeds = [int(s) for s in seeds]
     envs = [gym.make(env_id) for _ in seeds] if batched else gym.make(env_id)     # lockstep: one batched plan per step
     res = run_episodes(envs, agent, seeds, batched=batched, record=True)
@@ -90,7 +93,8 @@ def summarize(res: dict) -> dict:
 
 # %% ../nbs/09_multimodal.ipynb #cd15fe75
 def two_routes_trainer(algo: str = "diffusion", seed: int = 0, **config) -> "Trainer":
-    "A `Trainer` on `TwoRoutes-v0` with the random-side expert and the settings of this study (override any config key)."
+    """A `Trainer` on `TwoRoutes-v0` with the random-side expert and the settings of this study
+    (override any config key)."""
     from diffusion_policy_nb.trainer import Trainer
     cfg = dict(obs_horizon=2, action_horizon=8, n_action_steps=8, warmup_steps=1000, learning_rate=1e-3,
                lr_warmup=200, updates_per_step=1.5, sample_temperature=1.0, eval_seed=100_000)

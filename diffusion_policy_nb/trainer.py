@@ -169,7 +169,7 @@ def _collect(self: Trainer, max_steps: int, on_step):
 
 @patch
 def _checkpoint(self: Trainer):
-    "The loop's periodic checkpoint, with the loss accumulator averaged over ranks first (a resume logs the same losses)."
+    "The loop's periodic checkpoint; the loss accumulator is averaged over ranks first (a resume logs the same losses)."
     all_reduce_mean_(self._loss_acc, self.dist)
     self.save(Path(self.cfg.run_dir) / "checkpoint")
 
