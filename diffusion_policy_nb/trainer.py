@@ -84,16 +84,14 @@ class Trainer:
                                   fused=c.fused_optimizer, flat=flat)
         net = wrap_ddp(self.model, self.dist, self.device)                   # DistributedDataParallel under torchrun
         self.train_model = torch.compile(net) if c.compile else net
-        self.gen = torch.Generator(device=self.device)
-        self.gen.manual_seed(c.seed)
+        self.gen = torch.Generator(device=self.device).manual_seed(c.seed)
         self._loss_acc = torch.zeros((), device=self.device)                  # the loss summed on the device
 
     # the counters live in `state` (one TrainState, saved as a whole)
     n_env_steps, n_updates = state_field("n_env_steps"), state_field("n_updates")
     n_episodes, loss_history = state_field("n_episodes"), state_field("loss_history")
     obs_dim = property(lambda self: self.obs_spec.flat_dim)
-    ema = property(lambda self: self.optim.ema)
-    opt = property(lambda self: self.optim.opt)
+    ema, opt = property(lambda self: self.optim.ema), property(lambda self: self.optim.opt)
 
     @property
     def ready(self) -> bool:
@@ -109,28 +107,10 @@ class Trainer:
                 f"{self.n_updates}, buffer={len(self.buffer)} transitions/{self.buffer.n_episodes} episodes, "
                 f"policy={self.policy!r})")
 
-# %% ../nbs/06_trainer.ipynb #7c5f47f2
+# %% ../nbs/06_trainer.ipynb #b933de1f
 @patch
-def _fit_normalizers(self: Trainer, last_episode: bool = False):
-    "Fit the normalisers on the buffer, or (`last_episode`) widen them to cover the newest closed episode."
-    self.policy.fit_normalizers(*(self.buffer.episode(-1) if last_episode else self.buffer.arrays()), widen=self.ready)
-
-@patch
-def _update(self: Trainer):
-    "One gradient update on a batch of windows sampled on the device."
-    c, st = self.cfg, self.state
-    if not self.ready: self._fit_normalizers()
-    batch = self.buffer.sample(c.batch_size, c.obs_horizon, c.action_horizon, generator=self.gen)
-    f = lr_factor(st.n_updates, st.call["start_update"], st.call["target_updates"] - st.call["start_update"],
-                  c.lr_warmup, c.lr_schedule)
-    self.optim.set_lr(c.learning_rate * f)
-    with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=c.amp and self.device.type == "cuda"):
-        loss = self.policy.compute_loss(batch, self.gen, model=self.train_model, shard=self.dist.shard)   # rank's rows
-    self.optim.step(loss)
-    st.n_updates += 1
-    self._loss_acc += loss.detach()
-    st.loss_n += 1
-    if st.loss_n >= c.log_every: self._log_loss()
+def _log(self: Trainer, rec: dict):
+    if self.cfg.run_dir is not None and self.dist.is_main: append_metrics(self.cfg.run_dir, rec)
 
 @patch
 def _log_loss(self: Trainer):
@@ -143,11 +123,7 @@ def _log_loss(self: Trainer):
     self._log(dict(kind="train", n_updates=st.n_updates, n_env_steps=st.n_env_steps, loss=m,
                    lr=self.opt.param_groups[0]["lr"]))
 
-@patch
-def _log(self: Trainer, rec: dict):
-    if self.cfg.run_dir is not None and self.dist.is_main: append_metrics(self.cfg.run_dir, rec)
-
-# %% ../nbs/06_trainer.ipynb #36d5979d
+# %% ../nbs/06_trainer.ipynb #e120c2b2
 @patch
 def _collect(self: Trainer, max_steps: int, on_step):
     "Up to `max_steps` expert env steps into the buffer (the `Collector`), calling on_step() after each."
@@ -173,7 +149,31 @@ def _checkpoint(self: Trainer):
     all_reduce_mean_(self._loss_acc, self.dist)
     self.save(Path(self.cfg.run_dir) / "checkpoint")
 
-# %% ../nbs/06_trainer.ipynb #78a67439
+# %% ../nbs/06_trainer.ipynb #80c25173
+@patch
+def _fit_normalizers(self: Trainer, last_episode: bool = False):
+    "Fit the normalisers on the buffer, or (`last_episode`) widen them to cover the newest closed episode."
+    self.policy.fit_normalizers(*(self.buffer.episode(-1) if last_episode else self.buffer.arrays()), widen=self.ready)
+
+# %% ../nbs/06_trainer.ipynb #d30ca9f3
+@patch
+def _update(self: Trainer):
+    "One gradient update on a batch of windows sampled on the device."
+    c, st = self.cfg, self.state
+    if not self.ready: self._fit_normalizers()
+    batch = self.buffer.sample(c.batch_size, c.obs_horizon, c.action_horizon, generator=self.gen)
+    f = lr_factor(st.n_updates, st.call["start_update"], st.call["target_updates"] - st.call["start_update"],
+                  c.lr_warmup, c.lr_schedule)
+    self.optim.set_lr(c.learning_rate * f)
+    with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=c.amp and self.device.type == "cuda"):
+        loss = self.policy.compute_loss(batch, self.gen, model=self.train_model, shard=self.dist.shard)   # rank's rows
+    self.optim.step(loss)
+    st.n_updates += 1
+    self._loss_acc += loss.detach()
+    st.loss_n += 1
+    if st.loss_n >= c.log_every: self._log_loss()
+
+# %% ../nbs/06_trainer.ipynb #2a527d35
 @patch
 def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = None) -> dict:
     "Collect `total_timesteps` expert env steps with interleaved updates (see above), or do `n_updates` on the buffer."
@@ -200,6 +200,7 @@ def resume(self: Trainer) -> dict:
     "Finish the call that was running when the checkpoint was written (no-op metrics if it had finished)."
     return self._run()
 
+# %% ../nbs/06_trainer.ipynb #f6ae75dc
 @patch
 def _run(self: Trainer) -> dict:
     "Run (or resume) the current call until its env-step and update targets are met."
@@ -246,7 +247,7 @@ def _run(self: Trainer) -> dict:
     self._log(dict(kind="summary", **{k: v for k, v in m.items() if k not in ("loss_history", "eval_returns")}))
     return m
 
-# %% ../nbs/06_trainer.ipynb #39597b4c
+# %% ../nbs/06_trainer.ipynb #f3442611
 @patch
 def ema_policy(self: Trainer) -> ChunkPolicy:
     "A view of the policy whose network is the EMA of the weights (the raw policy when EMA is off)."
@@ -263,6 +264,7 @@ def eval_env(self: Trainer):
         self.buffer.discard_open_episode()
     return self.env
 
+# %% ../nbs/06_trainer.ipynb #ed1457a4
 @patch
 def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "policy", batched: bool = True) -> dict:
     "Mean/std/per-episode returns (and success, where the env reports it) of the EMA policy, or of the expert."
@@ -271,8 +273,7 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
     c = self.cfg
     seeds = list(range(c.eval_seed, c.eval_seed + n_episodes)) if seeds is None else [int(s) for s in seeds]
     if agent == "expert" and self.expert is None: raise ValueError("This Trainer has no expert to evaluate.")
-    g = torch.Generator(device=self.device)
-    g.manual_seed(c.seed + 7)
+    g = torch.Generator(device=self.device).manual_seed(c.seed + 7)
     who = self.ema_policy() if agent == "policy" else self.expert
     out = dict(evaluate_agent(who, self.env_id if self._env_is_id else self.env, seeds, self.env_kwargs, batched, g,
                               fallback_env=self.eval_env), agent=agent)
@@ -280,7 +281,7 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
                    **{k: out[k] for k in ("mean", "std", "success") if k in out}))
     return out
 
-# %% ../nbs/06_trainer.ipynb #5059ebfd
+# %% ../nbs/06_trainer.ipynb #5858150d
 @patch
 def save(self: Trainer, path) -> Path:
     "Write a checkpoint folder atomically (`write_checkpoint`); under torchrun only rank 0 writes (all ranks agree)."
