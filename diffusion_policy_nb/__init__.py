@@ -8,15 +8,17 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/api.html.md"""
 __all__ = []
 
 # %% ../nbs/95_api.ipynb #4597d3a2
-__version__ = "0.1.0"
+__version__ = "0.2.0"   # 0.2: named observation fields, the encoder stage; checkpoint format 2
 
 from .schedule import NoiseScheduler
 from .denoiser import MLPDenoiser, ConditionalUnet1D, make_denoiser
 from .buffer import ObsSpec, ReplayBuffer, Normalizer, load_dataset
 from .rollout import make_env, run_episodes
-from .experts import PendulumExpert, collect, rollout
 from .policy import DiffusionPolicy, BCPolicy, load_policy
 from .config import Config
 from .trainer import Trainer
 from .distributed import torchrun_job
+# last: the function `rollout` shares its name with the module `rollout`; a submodule imported after it would rebind
+# the package attribute to the module
+from .experts import PendulumExpert, collect, rollout
 from . import tasks as tasks              # registers diffusion_policy_nb/TwoRoutes-v0 with gymnasium

@@ -81,9 +81,8 @@ def check_episode_ends(episode_ends, n: int, name: str = "episode_ends") -> np.n
 
 # %% ../nbs/03_data.ipynb #e255a017
 def _dtype_name(dt) -> str:
-    "The storage dtype of a field: float32 for any float, else the dtype itself (uint8 images, integer ids, bools)."
-    dt = np.dtype(dt)
-    return "float32" if np.issubdtype(dt, np.floating) else dt.name
+    "The storage dtype of a field: uint8 (images, kept as bytes until the encoder) or float32 (any other number)."
+    return "uint8" if np.dtype(dt) == np.uint8 else "float32"
 
 class ObsSpec:
     """Named observation fields, each with its own per-step shape and storage dtype: `{name: (shape, dtype)}`.
@@ -116,7 +115,11 @@ class ObsSpec:
         """The spec of a gymnasium `Box`, or of a `Dict` of `Box`es
         (nested dicts and other leaves are refused, naming the key)."""
         from gymnasium import spaces
-        if isinstance(space, spaces.Box): return cls({"obs": (space.shape, space.dtype)}, is_dict=False)
+        if isinstance(space, spaces.Box):
+            if len(space.shape) != 1:
+                raise ValueError(f"{where}: the observation space {space} is not a flat Box; a Box observation must be "
+                                 "a vector (obs_dim,); give images and other shapes as keys of a Dict space.")
+            return cls({"obs": (space.shape, space.dtype)}, is_dict=False)
         if not isinstance(space, spaces.Dict):
             raise ValueError(f"{where}: the observation space {space} is neither a Box nor a Dict of Boxes.")
         for k, s in space.spaces.items():

@@ -119,7 +119,8 @@ def read_meta(path: Path) -> dict:
     if meta.get("format_version") != CHECKPOINT_FORMAT_VERSION:
         raise ValueError(f"{path} is a checkpoint of format_version={meta.get('format_version')!r} (library "
                          f"{meta.get('library_version')}); this library ({__version__}) reads "
-                         f"format_version={CHECKPOINT_FORMAT_VERSION}.")
+                         f"format_version={CHECKPOINT_FORMAT_VERSION}. Retrain with this version, or train on its demonstrations: "
+                         f"config['dataset']='{path / 'buffer'}' (the buffer file reads across versions).")
     return meta
 
 # %% ../nbs/05e_checkpoint.ipynb #fa4ecd51

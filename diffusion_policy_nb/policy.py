@@ -217,7 +217,8 @@ def _step_fields(self: ChunkPolicy, obs) -> dict:
             name, dims = (("obs", ", ".join(map(str, shape))) if not sp.is_dict
                           else (f"obs[{k!r}]", ", ".join(map(str, shape))))
             state = "" if self._batched is None else f" (this episode is {'batched' if b else 'unbatched'})"
-            raise ValueError(f"{name} must have shape ({dims},) or (N, {dims}); got {tuple(t.shape)}{state}.")
+            one = f"({dims},)" if len(shape) == 1 else f"({dims})"
+            raise ValueError(f"{name} must have shape {one} or (N, {dims}); got {tuple(t.shape)}{state}.")
         batched = b
         out[k] = t if b else t[None]
     n = {v.shape[0] for v in out.values()}

@@ -22,7 +22,7 @@ from .policy import ChunkPolicy
 from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
 from .config import Config, ALGOS
 from .optim import Optimization, lr_factor
-from .collect import Collector
+from .collector import Collector
 from .checkpoint import (TrainState, append_metrics, check_writable, load_trainer, state_field,
                                             write_checkpoint, write_trainer_files)
 from .evaluate import evaluate_agent
