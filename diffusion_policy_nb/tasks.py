@@ -12,7 +12,7 @@ import numpy as np
 import gymnasium as gym
 from gymnasium import spaces
 
-from . import rollout
+from .rollout import run_episodes as _run_episodes   # the one rollout loop (03a)
 
 # %% auto #0
 __all__ = ['ENV_ID', 'TwoRoutesEnv', 'TwoRoutesExpert', 'route_episodes', 'summarize', 'two_routes_trainer']
@@ -76,7 +76,7 @@ def route_episodes(agent, seeds, batched: bool = False, env_id: str = ENV_ID) ->
     (list of (L, 2))."""
     seeds = [int(s) for s in seeds]
     envs = [gym.make(env_id) for _ in seeds] if batched else gym.make(env_id)     # lockstep: one batched plan per step
-    res = rollout.run_episodes(envs, agent, seeds, batched=batched, record=True)
+    res = _run_episodes(envs, agent, seeds, batched=batched, record=True)
     paths = [np.array([*o, f]) for o, f in zip(res["obs"], res["final_obs"])]
     return dict(success=res["success"], mode=np.array([_mode(p) for p in paths]), paths=paths)
 
