@@ -7,9 +7,10 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/api.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/95_api.ipynb #4597d3a2
+# %% ../nbs/95_api.ipynb #49b6b85f
 __version__ = "0.2.0"   # 0.2: named observation fields, the encoder stage; checkpoint format 2
 
+# %% ../nbs/95_api.ipynb #4597d3a2
 from .schedule import NoiseScheduler
 from .denoiser import MLPDenoiser, ConditionalUnet1D, make_denoiser
 from .buffer import ObsSpec, ReplayBuffer, Normalizer, load_dataset

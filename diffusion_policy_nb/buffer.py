@@ -79,6 +79,9 @@ def check_episode_ends(episode_ends, n: int, name: str = "episode_ends") -> np.n
                          f"the number of transitions, {n}.")
     return e
 
+# %% ../nbs/03_data.ipynb #5668905c
+from gymnasium import spaces
+
 # %% ../nbs/03_data.ipynb #e255a017
 def _dtype_name(dt) -> str:
     "The storage dtype of a field: uint8 (images, kept as bytes until the encoder) or float32 (any other number)."
@@ -114,7 +117,6 @@ class ObsSpec:
     def from_space(cls, space, where: str = "the env") -> "ObsSpec":
         """The spec of a gymnasium `Box`, or of a `Dict` of `Box`es
         (nested dicts and other leaves are refused, naming the key)."""
-        from gymnasium import spaces
         if isinstance(space, spaces.Box):
             if len(space.shape) != 1:
                 raise ValueError(f"{where}: the observation space {space} is not a flat Box; a Box observation must be "
@@ -498,6 +500,9 @@ def fit_normalizers(buffer: ReplayBuffer, range_eps: float = 1e-4) -> tuple:
     on = fit_obs_normalizers(buffer.obs_spec, o, range_eps)
     return (on if buffer.obs_spec.is_dict else on["obs"]), Normalizer.fit(a, range_eps)
 
+# %% ../nbs/03_data.ipynb #988ca689
+import gymnasium as gym
+
 # %% ../nbs/03_data.ipynb #8e50a446
 FORMAT_NAME, FORMAT_VERSION = "diffusion_policy_nb.ReplayBuffer", 2
 
@@ -538,7 +543,6 @@ def spec_of(obs) -> ObsSpec:
 def _space_specs(env) -> tuple:
     "The `ObsSpec`, action_dim and a name for `env` (a gymnasium id or Env)."
     if isinstance(env, str):
-        import gymnasium as gym
         e, name = gym.make(env), env
         try: o, a = e.observation_space, e.action_space
         finally: e.close()
@@ -600,10 +604,12 @@ def load(cls: ReplayBuffer, path, device="cpu", capacity: Optional[int] = None) 
     obs, action, ends, meta, cap = read_ours(path)
     return build_buffer(obs, action, ends, meta, capacity or cap, device)
 
+# %% ../nbs/03_data.ipynb #bcf37fc5
+import importlib
+
 # %% ../nbs/03_data.ipynb #98a38026
 def _need(module: str, extra: str):
     "Import an optional dependency, or say which extra to install."
-    import importlib
     try: return importlib.import_module(module)
     except ImportError as e:
         raise ImportError(f"reading this dataset needs {module!r}: pip install 'diffusion_policy_nb[{extra}]'") from e

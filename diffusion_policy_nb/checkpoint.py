@@ -72,6 +72,9 @@ class TrainState:
         st.loss_history = [tuple(x) for x in st.loss_history]
         return st
 
+# %% ../nbs/05e_checkpoint.ipynb #3412a42a
+from . import __version__
+
 # %% ../nbs/05e_checkpoint.ipynb #b3e2a1d5
 def write_checkpoint(path, write_files: Callable[[Path], None]) -> Path:
     "Write a checkpoint folder atomically (see above): `write_files(tmp)` writes the files into the folder `tmp`."
@@ -112,16 +115,21 @@ def find_checkpoint(path) -> Path:
 
 def read_meta(path: Path) -> dict:
     "trainer.json of the checkpoint folder `path`, with its format version checked."
-    from diffusion_policy_nb import __version__
     try: meta = json.loads((path / "trainer.json").read_text())
     except json.JSONDecodeError as e:
         raise ValueError(f"{path/'trainer.json'} is not valid JSON ({e}): the checkpoint is corrupt.") from e
     if meta.get("format_version") != CHECKPOINT_FORMAT_VERSION:
         raise ValueError(f"{path} is a checkpoint of format_version={meta.get('format_version')!r} (library "
                          f"{meta.get('library_version')}); this library ({__version__}) reads "
-                         f"format_version={CHECKPOINT_FORMAT_VERSION}. Retrain with this version, or train on its demonstrations: "
-                         f"config['dataset']='{path / 'buffer'}' (the buffer file reads across versions).")
+                         f"format_version={CHECKPOINT_FORMAT_VERSION}. Retrain with this version, or train on its "
+                         f"demonstrations: config['dataset']='{path / 'buffer'}' (the buffer file reads across "
+                         "versions).")
     return meta
+
+# %% ../nbs/05e_checkpoint.ipynb #629b70f4
+from safetensors.torch import save_file
+from . import __version__
+from safetensors.torch import load_file
 
 # %% ../nbs/05e_checkpoint.ipynb #fa4ecd51
 def state_field(name: str) -> property:
@@ -159,8 +167,6 @@ def env_from_meta(meta: dict, path: Path):
 
 def write_trainer_files(self, tmp: Path):
     "Every file of a `Trainer`'s checkpoint (see the table above), into the folder `tmp`."
-    from safetensors.torch import save_file
-    from diffusion_policy_nb import __version__
     t = self.optim.tensors()                                                 # weights, EMA, AdamW (per parameter)
     # normalisers (and raw weights again, small)
     if self.ready: t.update(self.policy.tensors())
@@ -184,7 +190,6 @@ def write_trainer_files(self, tmp: Path):
 def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optional[str] = None):
     """Rebuild a `cls` (the `Trainer`) from a checkpoint folder or a run folder holding `checkpoint/`: see
     `Trainer.load`."""
-    from safetensors.torch import load_file
     path = find_checkpoint(path)
     meta = read_meta(path)
     cfg = dict(meta["config"], **({} if device is None else dict(device=device)))

@@ -59,12 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seed-start", type=int, default=None, help="first evaluation seed (default: the run's eval_seed)")
     return p
 
+# %% ../nbs/07_cli.ipynb #224a461c
+import matplotlib
+import matplotlib.pyplot as plt
+
 # %% ../nbs/07_cli.ipynb #d59111fb
 def write_plots(trainer: Trainer, run_dir: Path, ev_policy: Optional[dict] = None, ev_expert: Optional[dict] = None):
     "Save loss.png, returns.png and rollout.png into `run_dir` (matplotlib, Agg backend, low DPI)."
-    import matplotlib
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     if trainer.loss_history:
@@ -189,8 +191,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if out is not None: print(json.dumps(out, indent=1))
     return 0
 
-# %% ../nbs/07_cli.ipynb #96bb9c96
+# %% ../nbs/07_cli.ipynb #0a3aae1d
 import builtins
+
+# %% ../nbs/07_cli.ipynb #96bb9c96
 # `python -m diffusion_policy_nb.cli`, not in a notebook
 if __name__ == "__main__" and not getattr(builtins, "__IPYTHON__", False):
     sys.exit(main())

@@ -73,9 +73,11 @@ def seed_everything(seed: int, device: str | torch.device = "cpu") -> torch.Gene
     g.manual_seed(seed)
     return g
 
+# %% ../nbs/00_core.ipynb #a0f20647
+from tqdm.auto import tqdm
+
 # %% ../nbs/00_core.ipynb #b5b6c357
 def progress_bar(total: int, desc: str, show: Optional[bool] = None):
     "A tqdm bar over `total` steps; `show=None`: only on a terminal and not under test."
-    from tqdm.auto import tqdm
     show = (sys.stderr.isatty() and not IN_TEST) if show is None else show
     return tqdm(total=total, desc=desc, disable=not show, leave=False)

@@ -128,6 +128,9 @@ def init_distributed(device: str = "auto", timeout: float = 600.0) -> tuple:
         _groups["exit"] = dist.new_group(backend="gloo", timeout=datetime.timedelta(days=7))
     return DistInfo(dist.get_rank(), dist.get_world_size(), env["LOCAL_RANK"], dist.get_backend()), dev
 
+# %% ../nbs/05a_distributed.ipynb #6c2ca7d7
+from torch.nn.parallel import DistributedDataParallel as DDP
+
 # %% ../nbs/05a_distributed.ipynb #547ee8cb
 def _collective(info: DistInfo, what: str, fn):
     try: return fn()
@@ -155,7 +158,6 @@ def broadcast_array(x: Optional[np.ndarray], size: int, info: DistInfo) -> np.nd
 def wrap_ddp(model: nn.Module, info: DistInfo, device: torch.device) -> nn.Module:
     "`model` wrapped in `DistributedDataParallel` for a multi-rank job (unchanged on a single process)."
     if not info.enabled: return model
-    from torch.nn.parallel import DistributedDataParallel as DDP
     return DDP(model, device_ids=[device.index] if device.type == "cuda" else None,
                gradient_as_bucket_view=True)
 

@@ -28,9 +28,10 @@ class FlatObsEncoder(nn.Module):
         check_positive("obs_horizon", obs_horizon, integer=True)
         for k in obs_spec.names:
             if not obs_spec.is_float(k):
-                raise ValueError(f"observation field {k!r} is {obs_spec.dtype(k)} {obs_spec.shape(k)}: the 'flat' encoder "
-                                 "takes float fields only, and this version ships no image encoder yet; leave the "
-                                 "field out (gymnasium's FilterObservation wrapper) to train on the other fields.")
+                raise ValueError(f"observation field {k!r} is {obs_spec.dtype(k)} {obs_spec.shape(k)}: the 'flat' "
+                                 "encoder takes float fields only, and this version ships no image encoder yet; "
+                                 "leave the field out (gymnasium's FilterObservation wrapper) to train on the other "
+                                 "fields.")
         self.obs_spec, self.obs_horizon = obs_spec, int(obs_horizon)
         self.cond_dim = self.obs_horizon * obs_spec.flat_dim
 

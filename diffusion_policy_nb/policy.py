@@ -404,6 +404,11 @@ class BCPolicy(ChunkPolicy):
         model = self.model if model is None else model
         return model(*self._inputs(obs_n), obs_n)
 
+# %% ../nbs/05_policy.ipynb #6c7bf404
+from safetensors.torch import save_file
+from . import __version__
+from safetensors.torch import load_file
+
 # %% ../nbs/05_policy.ipynb #43be4306
 POLICY_CLASSES = {"diffusion": DiffusionPolicy, "bc": BCPolicy}
 
@@ -442,8 +447,6 @@ def load_tensors(self: ChunkPolicy, tensors: dict, where: str = "the saved tenso
 @patch
 def save(self: ChunkPolicy, path, model: Optional[nn.Module] = None) -> Path:
     "Save to folder `path`: policy.json + policy.safetensors (weights of `model`, default the policy's own network)."
-    from safetensors.torch import save_file
-    from diffusion_policy_nb import __version__
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     tensors = self.tensors(model)
@@ -454,7 +457,6 @@ def save(self: ChunkPolicy, path, model: Optional[nn.Module] = None) -> Path:
 
 def load_policy(path, device: str | torch.device = "cpu") -> ChunkPolicy:
     "Load a policy saved with `save` (either algorithm). Raises a clear error for missing, corrupt or foreign files."
-    from safetensors.torch import load_file
     path = Path(path)
     if not (path / "policy.json").exists():
         raise FileNotFoundError(f"{path} holds no policy.json: not a saved policy folder.")

@@ -91,11 +91,13 @@ def summarize(res: dict) -> dict:
     n = max(int(s.sum()), 1)
     return dict(success=float(s.mean()), left=float(((m == -1) & s).sum() / n), right=float(((m == 1) & s).sum() / n))
 
+# %% ../nbs/09_multimodal.ipynb #b933bc8d
+from .trainer import Trainer
+
 # %% ../nbs/09_multimodal.ipynb #cd15fe75
 def two_routes_trainer(algo: str = "diffusion", seed: int = 0, **config) -> "Trainer":
     """A `Trainer` on `TwoRoutes-v0` with the random-side expert and the settings of this study
     (override any config key)."""
-    from diffusion_policy_nb.trainer import Trainer
     cfg = dict(obs_horizon=2, action_horizon=8, n_action_steps=8, warmup_steps=1000, learning_rate=1e-3,
                lr_warmup=200, updates_per_step=1.5, sample_temperature=1.0, eval_seed=100_000)
     cfg.update(config)
