@@ -141,6 +141,10 @@ class ObsSpec:
         "Values per step over all fields (the `obs_dim` of a flat observation)."
         return sum(int(np.prod(s)) for s, _ in self.fields.values())
 
+    def describe(self) -> str:
+        "How error messages name these observations: `obs_dim=D` for a flat one, the fields for a dict."
+        return f"obs_dim={self.flat_dim}" if not self.is_dict else f"observations {self!r}"
+
     def to_json(self) -> dict:
         return dict(fields={k: [list(s), d] for k, (s, d) in self.fields.items()}, is_dict=self.is_dict)
     @classmethod
@@ -571,8 +575,7 @@ def build_buffer(obs, action, episode_ends, meta: Optional[dict] = None, capacit
         es, da, name = _space_specs(env)
         if (spec.is_dict != es.is_dict or (spec.is_dict and es != spec)
                 or (spec.flat_dim, action.shape[1]) != (es.flat_dim, da)):
-            got = f"obs_dim={spec.flat_dim}" if not spec.is_dict else f"observations {spec}"
-            want = f"obs_dim={es.flat_dim}" if not es.is_dict else f"observations {es}"
+            got, want = spec.describe(), es.describe()
             raise ValueError(f"the dataset has {got}, action_dim={action.shape[1]} but env {name} has {want}, "
                              f"action_dim={da}.")
     buf = ReplayBuffer(capacity or n, action_dim=action.shape[1], device=device, obs_spec=spec)
@@ -771,8 +774,7 @@ def extend_from(self: ReplayBuffer, path, obs_key=None, action_key=None, what: s
     "Append the episodes of a dataset file (`load_dataset`), refusing one whose fields differ from this buffer's."
     ds = load_dataset(path, obs_key=obs_key, action_key=action_key)
     if ds.obs_spec != self.obs_spec or ds.action_dim != self.action_dim:
-        got = f"obs_dim={ds.obs_dim}" if not ds.obs_spec.is_dict else f"observations {ds.obs_spec}"
-        want = f"obs_dim={self.obs_dim}" if not self.obs_spec.is_dict else f"observations {self.obs_spec}"
+        got, want = ds.obs_spec.describe(), self.obs_spec.describe()
         raise ValueError(f"{what} has {got}, action_dim={ds.action_dim} but the env"
                          f"{' ' + env_name if env_name else ''} has {want}, action_dim={self.action_dim}.")
     n0 = self.n_evicted_episodes

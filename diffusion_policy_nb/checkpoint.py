@@ -168,8 +168,8 @@ def env_from_meta(meta: dict, path: Path):
 def write_trainer_files(self, tmp: Path):
     "Every file of a `Trainer`'s checkpoint (see the table above), into the folder `tmp`."
     t = self.optim.tensors()                                                 # weights, EMA, AdamW (per parameter)
-    # normalisers (and raw weights again, small)
-    if self.ready: t.update(self.policy.tensors())
+    # the normalisers' statistics
+    if self.ready: t.update(self.policy.normalizer_tensors())
     t["rng.torch"], t["rng.gen"] = torch.get_rng_state(), self.gen.get_state()
     save_file({k: v.detach().to("cpu", copy=True).contiguous() for k, v in t.items()}, str(tmp / "state.safetensors"))
     if len(self.buffer): self.buffer.save(tmp / "buffer")                    # empty until the first episode ends
@@ -211,7 +211,7 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
     if meta.get("buffer_transitions", 1) > 0: tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
     tr.optim.load_tensors(tensors, meta["opt_groups"], tr.device)
     # absent when saved before any episode ended
-    if "action_norm.scale" in tensors: tr.policy.load_tensors(tensors)
+    if "action_norm.scale" in tensors: tr.policy.load_normalizers(tensors)
     torch.set_rng_state(tensors["rng.torch"])
     try: tr.gen.set_state(tensors["rng.gen"])
     # saved by a generator of another device type (a CUDA run loaded on a CPU, or back)

@@ -185,9 +185,7 @@ def collect(env, expert: Callable, n_steps: int, buffer: ReplayBuffer, seed: int
         spec, da = ObsSpec.from_space(env.observation_space), env.action_space.shape[0]
         if (spec.is_dict, spec.flat_dim, da) != (buffer.obs_spec.is_dict, buffer.obs_dim, buffer.action_dim) or (
                 spec.is_dict and spec != buffer.obs_spec):
-            if not (spec.is_dict or buffer.obs_spec.is_dict):
-                have, want = f"obs_dim={buffer.obs_dim}", f"obs_dim={spec.flat_dim}"
-            else: have, want = f"observations {buffer.obs_spec}", f"observations {spec}"
+            have, want = buffer.obs_spec.describe(), spec.describe()
             raise ValueError(f"the buffer has {have}, action_dim={buffer.action_dim} but env {env_name(env)} has "
                              f"{want}, action_dim={da}.")
         if buffer.open_episode_length:

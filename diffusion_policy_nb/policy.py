@@ -423,26 +423,33 @@ def atomic_write(path: Path, write_fn):
 def _norm_prefix(spec: ObsSpec, k: str) -> str: return f"obs_norm.{k}." if spec.is_dict else "obs_norm."
 
 @patch
-def tensors(self: ChunkPolicy, model: Optional[nn.Module] = None) -> dict:
-    """Flat dict of tensors: network weights (`model.*`) and normaliser statistics (`obs_norm.*` for a flat observation,
-    `obs_norm.<field>.*` for a dict; `action_norm.*`)."""
+def normalizer_tensors(self: ChunkPolicy) -> dict:
+    "Normaliser statistics: `obs_norm.*` (flat observation) or `obs_norm.<field>.*` (dict), and `action_norm.*`."
     self._check_ready()
-    model = self.model if model is None else model
-    # own storage
-    out = {f"model.{k}": v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}
     norms = [(_norm_prefix(self.obs_spec, k), nm) for k, nm in self.obs_normalizers.items()]
-    for pre, nm in norms + [("action_norm.", self.action_normalizer)]:
-        out.update({f"{pre}{k}": torch.as_tensor(v).detach().contiguous().cpu() for k, v in nm.state_dict().items()})
-    return out
+    return {f"{pre}{k}": torch.as_tensor(v).detach().contiguous().cpu()
+            for pre, nm in norms + [("action_norm.", self.action_normalizer)] for k, v in nm.state_dict().items()}
 
 @patch
-def load_tensors(self: ChunkPolicy, tensors: dict, where: str = "the saved tensors") -> ChunkPolicy:
-    "Fill the network and the normalisers from `tensors` (the inverse of `tensors()`)."
-    self.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+def tensors(self: ChunkPolicy, model: Optional[nn.Module] = None) -> dict:
+    "Flat dict of tensors: network weights (`model.*`, each with its own storage) and `normalizer_tensors()`."
+    model = self.model if model is None else model
+    out = {f"model.{k}": v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}
+    return dict(out, **self.normalizer_tensors())
+
+@patch
+def load_normalizers(self: ChunkPolicy, tensors: dict) -> ChunkPolicy:
+    "Set the normalisers from `tensors` (the inverse of `normalizer_tensors()`)."
     sp = self.obs_spec
     obs = {k: normalizer_from_tensors(tensors, _norm_prefix(sp, k)) for k in sp.names
            if sp.is_float(k) and f"{_norm_prefix(sp, k)}scale" in tensors}
     return self.set_normalizers(obs, normalizer_from_tensors(tensors, "action_norm."))
+
+@patch
+def load_tensors(self: ChunkPolicy, tensors: dict) -> ChunkPolicy:
+    "Fill the network and the normalisers from `tensors` (the inverse of `tensors()`)."
+    self.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    return self.load_normalizers(tensors)
 
 @patch
 def save(self: ChunkPolicy, path, model: Optional[nn.Module] = None) -> Path:
@@ -473,7 +480,7 @@ def load_policy(path, device: str | torch.device = "cpu") -> ChunkPolicy:
         raise ValueError(f"{path/'policy.safetensors'} could not be read as safetensors ({e}); the file is truncated "
                          "or corrupt.") from e
     pol = POLICY_CLASSES[algo](**cfg, device=device)
-    return pol.load_tensors(tensors, str(path)).to(device)
+    return pol.load_tensors(tensors).to(device)
 
 def normalizer_from_tensors(tensors: dict, prefix: str) -> Normalizer:
     "Rebuild a `Normalizer` from the entries of `tensors` whose names start with `prefix`."
