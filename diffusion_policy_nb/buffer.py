@@ -18,10 +18,10 @@ from torch import nn
 from .core import check_positive, get_device
 
 # %% auto #0
-__all__ = ['FORMAT_NAME', 'FORMAT_VERSION', 'OBS_KEYS', 'ACTION_KEYS', 'DONE_KEYS', 'as_numpy', 'check_finite', 'check_rows',
-           'check_episode_ends', 'ObsSpec', 'torch_dtype', 'ReplayBuffer', 'check_fields', 'Normalizer',
-           'fit_obs_normalizers', 'fit_normalizers', 'spec_of', 'build_buffer', 'read_ours', 'read_npz', 'read_zarr',
-           'minari_root', 'read_minari', 'dataset_format', 'load_dataset']
+__all__ = ['FORMAT_NAME', 'FORMAT_VERSION', 'OBS_KEYS', 'ACTION_KEYS', 'DONE_KEYS', 'DATASET_ADAPTERS', 'as_numpy',
+           'check_finite', 'check_rows', 'check_episode_ends', 'ObsSpec', 'torch_dtype', 'ReplayBuffer', 'check_fields',
+           'Normalizer', 'fit_obs_normalizers', 'fit_normalizers', 'spec_of', 'build_buffer', 'read_ours', 'read_npz',
+           'read_zarr', 'minari_root', 'read_minari', 'dataset_format', 'load_dataset']
 
 # %% ../nbs/03_data.ipynb #64534195
 def as_numpy(x, name: str) -> np.ndarray:
@@ -752,9 +752,16 @@ def dataset_format(path) -> str:
     raise ValueError(f"{p} is not a dataset this library reads: expected our .npz, a plain .npz, a zarr store or a "
                      "Minari HDF5 file.")
 
+DATASET_ADAPTERS: list = []   # task-specific layouts: (path, obs_spec, action_dim) -> (obs, action, ends, meta) or None
+
 def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, obs_key=None,
-                 action_key=None) -> ReplayBuffer:
-    "Load demonstrations from our format, a plain `.npz`, a diffusion_policy zarr store or a Minari HDF5 dataset."
+                 action_key=None, obs_spec: Optional[ObsSpec] = None, action_dim: Optional[int] = None) -> ReplayBuffer:
+    """Load demonstrations from our format, a plain `.npz`, a diffusion_policy zarr store or a Minari HDF5 dataset;
+    given the target `obs_spec` and `action_dim`, a task's own layout first (`DATASET_ADAPTERS`, e.g. Push-T's)."""
+    if obs_spec is not None and obs_key is None and action_key is None:
+        for adapt in DATASET_ADAPTERS:
+            got = adapt(path, obs_spec, action_dim)
+            if got is not None: return build_buffer(*got, capacity=capacity, device=device, env=env)
     fmt = dataset_format(path)
     if fmt != "zarr" and fmt != "npz" and action_key is not None:
         raise ValueError(f"action_key={action_key!r} does not apply to a {fmt} dataset.")
@@ -772,7 +779,7 @@ def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, o
 def extend_from(self: ReplayBuffer, path, obs_key=None, action_key=None, what: str = "the dataset",
                 env_name: str = "") -> ReplayBuffer:
     "Append the episodes of a dataset file (`load_dataset`), refusing one whose fields differ from this buffer's."
-    ds = load_dataset(path, obs_key=obs_key, action_key=action_key)
+    ds = load_dataset(path, obs_key=obs_key, action_key=action_key, obs_spec=self.obs_spec, action_dim=self.action_dim)
     if ds.obs_spec != self.obs_spec or ds.action_dim != self.action_dim:
         got, want = ds.obs_spec.describe(), self.obs_spec.describe()
         raise ValueError(f"{what} has {got}, action_dim={ds.action_dim} but the env"

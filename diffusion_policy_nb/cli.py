@@ -17,6 +17,7 @@ from .config import ALGOS, TYPE_PARSERS, Config
 from .trainer import Trainer
 from .checkpoint import find_checkpoint
 from .experts import BUILTIN_EXPERTS
+from .pusht import BUILTIN_DATASETS
 from .rollout import run_episodes
 from .distributed import torchrun_job
 
@@ -28,6 +29,12 @@ def _bool(s: str) -> bool:
     if s.lower() in ("1", "true", "yes", "on"): return True
     if s.lower() in ("0", "false", "no", "off"): return False
     raise argparse.ArgumentTypeError(f"expected true/false, got {s!r}")
+
+def _json_dict(s: str) -> dict:
+    try: d = json.loads(s)
+    except json.JSONDecodeError as e: raise argparse.ArgumentTypeError(f"expected a JSON object, got {s!r}: {e}")
+    if not isinstance(d, dict): raise argparse.ArgumentTypeError(f"expected a JSON object, got {s!r}")
+    return d
 
 def build_parser() -> argparse.ArgumentParser:
     "The `dpnb` argument parser with `train` and `eval` sub-commands."
@@ -43,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="expert env steps to collect (default 50000)")
     t.add_argument("--n-updates", "--n_updates", type=int, default=None,
                    help="train on the dataset only, this many updates")
+    t.add_argument("--env-kwargs", "--env_kwargs", dest="env_kwargs", type=_json_dict, default=None,
+                   help='keyword arguments for gym.make, as JSON, e.g. \'{"obs_type": "state"}\'')
     t.add_argument("--eval-episodes-final", type=int, default=100,
                    help="episodes for the final evaluation (policy and expert)")
     g = t.add_argument_group("config (names and defaults of trainer.Config)")
@@ -126,12 +135,15 @@ def _train(args) -> Optional[dict]:
             print(f"resuming {run_dir} at {tr.n_env_steps} env steps / {tr.n_updates} updates", file=sys.stderr)
         metrics = tr.resume()
     else:
-        if env not in BUILTIN_EXPERTS and overrides.get("dataset") is None:
+        if env not in BUILTIN_EXPERTS and env not in BUILTIN_DATASETS and overrides.get("dataset") is None:
             twins = ", ".join(k for k in BUILTIN_EXPERTS if k != "Pendulum-v1")
             raise ValueError(f"--env {env}: the CLI has a built-in expert only for Pendulum-v1; give --dataset PATH "
                              "(.npz, .zarr, Minari .hdf5 or our format), or pass your own expert from Python: "
                              f"Trainer(..., expert=...). (Built in too: {twins}, Pendulum with Dict observations.)")
-        tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir)))
+        if env in BUILTIN_DATASETS and overrides.get("dataset") is None and args.n_updates is None:
+            raise ValueError(f"--env {env} trains on its shipped demonstrations ({BUILTIN_DATASETS[env].name}): give "
+                             "--n-updates N (how many gradient updates).")
+        tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir)), env_kwargs=args.env_kwargs)
         total = (50_000 if args.total_timesteps is None else args.total_timesteps) if args.n_updates is None else 0
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
     # under torchrun: rank 0 evaluates, plots and reports
@@ -141,6 +153,7 @@ def _train(args) -> Optional[dict]:
     if args.eval_episodes_final > 0:
         evp = tr.evaluate(args.eval_episodes_final)
         out.update(eval_return_mean=evp["mean"], eval_return_std=evp["std"])
+        if "success" in evp: out.update(eval_success=evp["success"], eval_score=float(np.mean(evp["max_rewards"])))
         if tr.expert is not None:
             eve = tr.evaluate(args.eval_episodes_final, agent="expert")
             out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
@@ -153,7 +166,7 @@ def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
     """Refuse arguments that disagree with the run stored in `run_dir`
     (only the ones given on the command line are compared)."""
     c = tr.state.call
-    given = dict(algo=(args.algo, tr.algo), env=(args.env, tr.env_id),
+    given = dict(algo=(args.algo, tr.algo), env=(args.env, tr.env_id), env_kwargs=(args.env_kwargs, tr.env_kwargs),
                  total_timesteps=(args.total_timesteps, c["target_env_steps"]),
                  n_updates=(args.n_updates,
                             c["target_updates"] - c["start_update"] if c["target_env_steps"] == 0 else None))
@@ -172,6 +185,7 @@ def _eval(args) -> dict:
     evp = tr.evaluate(args.episodes, seeds=seeds)
     out = dict(run_dir=str(args.run_dir), n_updates=tr.n_updates, episodes=args.episodes, seed_start=start,
                policy_return_mean=evp["mean"], policy_return_std=evp["std"])
+    if "success" in evp: out.update(policy_success=evp["success"], policy_score=float(np.mean(evp["max_rewards"])))
     if tr.expert is not None:
         eve = tr.evaluate(args.episodes, seeds=seeds, agent="expert")
         out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])

@@ -22,7 +22,8 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
                    generator: Optional[torch.Generator] = None, fallback_env=None) -> dict:
     """Episodes of `agent` (a policy: acting with `generator`; or any callable of the expert protocol) on `seeds`, in
     fresh envs like `env` (`fresh_env`): in lockstep with one batched plan per step when `batched` and the envs can be
-    built, else one at a time in a fresh env (or in `fallback_env()`). Returns mean, std, returns, seeds and success."""
+    built, else one at a time in a fresh env (or in `fallback_env()`). Returns mean, std, returns, seeds, lengths,
+    max_rewards (each episode's best step) and success."""
     seeds = [int(s) for s in seeds]
     if isinstance(agent, ChunkPolicy):
         if agent.obs_normalizers is None:
@@ -44,6 +45,7 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
             if e is not None: e.close()
         if pol is not None: pol.model.train()
     r = np.asarray(res["returns"], dtype=np.float64)
-    out = dict(mean=float(r.mean()), std=float(r.std()), returns=r.tolist(), seeds=seeds)
+    out = dict(mean=float(r.mean()), std=float(r.std()), returns=r.tolist(), seeds=seeds,
+               lengths=np.asarray(res["lengths"]).tolist(), max_rewards=np.asarray(res["max_rewards"]).tolist())
     if res["success"] is not None: out["success"] = float(np.mean(res["success"]))
     return out

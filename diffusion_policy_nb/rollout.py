@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/rollout.html.md"
 
 # %% ../nbs/03a_rollout.ipynb #88d58e3e
 from __future__ import annotations
-import copy, itertools
+import copy, importlib, itertools
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
@@ -18,8 +18,8 @@ from .core import check_positive
 from .buffer import ObsSpec
 
 # %% auto #0
-__all__ = ['DICT_PENDULUM_ID', 'env_name', 'make_env', 'DictObs', 'dict_pendulum', 'check_action', 'episode_limit', 'stack_obs',
-           'Step', 'env_steps', 'run_episodes', 'fresh_env']
+__all__ = ['ENV_PACKAGES', 'DICT_PENDULUM_ID', 'env_name', 'make_env', 'DictObs', 'dict_pendulum', 'check_action',
+           'episode_limit', 'stack_obs', 'Step', 'env_steps', 'run_episodes', 'fresh_env']
 
 # %% ../nbs/03a_rollout.ipynb #ee270251
 def env_name(env) -> str:
@@ -27,10 +27,23 @@ def env_name(env) -> str:
     spec = getattr(env, "spec", None)
     return spec.id if spec is not None else type(getattr(env, "unwrapped", env)).__name__
 
+ENV_PACKAGES = {"gym_pusht": ("gym_pusht", "pusht")}   # id namespace -> (module that registers it, our extra)
+
+def _register_namespace(env_id: str):
+    "Import the package that registers `env_id`'s namespace (e.g. gym-pusht for 'gym_pusht/PushT-v0'), or explain."
+    ns = env_id.split("/", 1)[0] if "/" in env_id else None
+    if ns not in ENV_PACKAGES or env_id in gym.registry: return
+    module, extra = ENV_PACKAGES[ns]
+    try: importlib.import_module(module)
+    except ImportError as e:
+        raise ValueError(f"env={env_id!r} needs the {module} package, which is not installed: "
+                         f"pip install 'diffusion_policy_nb[{extra}]' (or pip install {module.replace('_', '-')}).") from e
+
 def make_env(env, **kw) -> gym.Env:
     """An `Env` from an id (made with `gym.make(env, **kw)`) or an instance, checked: continuous `Box` actions, flat
     `Box` observations or a `Dict` of `Box`es."""
     if isinstance(env, str):
+        _register_namespace(env)
         try: e = gym.make(env, **kw)
         except (gym.error.Error, TypeError) as err: raise ValueError(f"env={env!r} could not be made: {err}") from err
     elif isinstance(env, gym.Env):
@@ -145,12 +158,13 @@ def env_steps(envs, agent: Callable, seeds: Iterable[int], max_steps: Optional[i
 def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None,
                  batched: bool = False, record: bool = False, who: str = "the agent") -> dict:
     """Episodes of `agent` on `seeds` (envs: an id, an Env or a list of Envs in lockstep): {'returns', 'lengths',
-    'seeds', 'success' (None if the env reports none), and with `record` 'obs', 'actions' (one list per episode, the
+    'seeds', 'max_rewards' (the best step's reward), 'success' (None if the env reports none), and with `record` 'obs', 'actions' (one list per episode, the
     observation each action was chosen for) and 'final_obs' (the observation after each episode's last step)}."""
     made = isinstance(envs, str)
     envs = [make_env(envs)] if made else [make_env(e) for e in (envs if isinstance(envs, (list, tuple)) else [envs])]
     seeds = [int(s) for s in seeds]
     returns, lengths, success = np.zeros(len(seeds)), np.zeros(len(seeds), np.int64), np.zeros(len(seeds), bool)
+    best = np.full(len(seeds), -np.inf)
     has_success, obs, acts, final = False, [[] for _ in seeds], [[] for _ in seeds], [None] * len(seeds)
     cur, started = {}, 0                                                   # env -> index of its current episode
     try:
@@ -158,6 +172,7 @@ def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optiona
             if st.t == 0: cur[st.env], started = started, started + 1       # episodes start in seed order
             e = cur[st.env]
             returns[e] += st.reward
+            best[e] = max(best[e], st.reward)
             lengths[e] = st.t + 1
             if record:
                 obs[e].append(st.obs)
@@ -168,7 +183,7 @@ def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optiona
                 if flag is not None: has_success, success[e] = True, bool(flag)
     finally:
         if made: envs[0].close()
-    out = {"returns": returns, "lengths": lengths, "seeds": np.array(seeds),
+    out = {"returns": returns, "lengths": lengths, "seeds": np.array(seeds), "max_rewards": best,
            "success": success if has_success else None}
     if record: out.update(obs=obs, actions=acts, final_obs=final)
     return out

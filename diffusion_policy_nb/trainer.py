@@ -18,6 +18,7 @@ from .core import check_choice, check_positive, progress_bar, seed_everything
 from .buffer import ReplayBuffer, ObsSpec
 from .rollout import make_env, fresh_env
 from .experts import BUILTIN_EXPERTS, builtin_expert
+from .pusht import BUILTIN_DATASETS
 from .policy import ChunkPolicy
 from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
 from .config import Config, ALGOS
@@ -59,6 +60,8 @@ class Trainer:
                              "torchrun ranks (it is the global batch; each rank runs batch_size / WORLD_SIZE windows).")
         self.buffer = ReplayBuffer(c.buffer_size, action_dim=self.action_dim, device=self.device,
                                    obs_spec=self.obs_spec)                       # one tensor per field
+        if self.expert is None and c.dataset is None and BUILTIN_DATASETS.get(self.env_id) is not None:
+            c.dataset = str(BUILTIN_DATASETS[self.env_id])                  # the task's shipped demonstrations
         if c.dataset is not None:
             keys = lambda k: None if k is None else (k.split(",") if "," in k else k)     # "state,keypoint" -> a list
             self.buffer.extend_from(c.dataset, keys(c.dataset_obs_key), keys(c.dataset_action_key),
@@ -67,7 +70,7 @@ class Trainer:
             raise ValueError(f"No demonstrations for env {self.env_id or type(self.env).__name__!r}: pass "
                              "expert=<callable obs -> action> (optionally with reset()), or config={'dataset': "
                              "'<path to .npz/.zarr/Minari .hdf5/our format>'}. A built-in expert exists for "
-                             f"{list(BUILTIN_EXPERTS)}.")
+                             f"{list(BUILTIN_EXPERTS)}, a shipped dataset for {list(BUILTIN_DATASETS)}.")
         self.collector = Collector(self.env, self.expert, c.seed, self.obs_spec, self.action_dim, c.expert_noise,
                                    self.dist)
         self.state, self._last_ckpt_update = TrainState(), 0
