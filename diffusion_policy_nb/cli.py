@@ -139,7 +139,8 @@ def _train(args) -> Optional[dict]:
             twins = ", ".join(k for k in BUILTIN_EXPERTS if k != "Pendulum-v1")
             raise ValueError(f"--env {env}: the CLI has a built-in expert only for Pendulum-v1; give --dataset PATH "
                              "(.npz, .zarr, Minari .hdf5 or our format), or pass your own expert from Python: "
-                             f"Trainer(..., expert=...). (Built in too: {twins}, Pendulum with Dict observations.)")
+                             f"Trainer(..., expert=...). (Built in too: {twins}, Pendulum with Dict observations; "
+                             f"shipped demonstrations for {', '.join(BUILTIN_DATASETS)}, with --n-updates N.)")
         if env in BUILTIN_DATASETS and overrides.get("dataset") is None and args.n_updates is None:
             raise ValueError(f"--env {env} trains on its shipped demonstrations ({BUILTIN_DATASETS[env].name}): give "
                              "--n-updates N (how many gradient updates).")

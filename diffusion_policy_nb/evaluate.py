@@ -39,6 +39,7 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
         if batched and all(e is not None for e in envs): res = run_episodes(envs, fn, seeds, batched=True)
         else:
             one = fresh_env(env, env_kwargs)
+            if one is not None: envs.append(one)                                   # ours: closed below
             res = run_episodes(one if one is not None or fallback_env is None else fallback_env(), fn, seeds)
     finally:
         for e in envs:

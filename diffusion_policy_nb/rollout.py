@@ -36,8 +36,8 @@ def _register_namespace(env_id: str):
     module, extra = ENV_PACKAGES[ns]
     try: importlib.import_module(module)
     except ImportError as e:
-        raise ValueError(f"env={env_id!r} needs the {module} package, which is not installed: "
-                         f"pip install 'diffusion_policy_nb[{extra}]' (or pip install {module.replace('_', '-')}).") from e
+        raise ValueError(f"env={env_id!r} needs the {module} package, which could not be imported ({e}): pip install "
+                         f"'diffusion_policy_nb[{extra}]' (or pip install {module.replace('_', '-')}).") from e
 
 def make_env(env, **kw) -> gym.Env:
     """An `Env` from an id (made with `gym.make(env, **kw)`) or an instance, checked: continuous `Box` actions, flat
@@ -158,8 +158,9 @@ def env_steps(envs, agent: Callable, seeds: Iterable[int], max_steps: Optional[i
 def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None,
                  batched: bool = False, record: bool = False, who: str = "the agent") -> dict:
     """Episodes of `agent` on `seeds` (envs: an id, an Env or a list of Envs in lockstep): {'returns', 'lengths',
-    'seeds', 'max_rewards' (the best step's reward), 'success' (None if the env reports none), and with `record` 'obs', 'actions' (one list per episode, the
-    observation each action was chosen for) and 'final_obs' (the observation after each episode's last step)}."""
+    'seeds', 'max_rewards' (the best step's reward), 'success' (None if the env reports none), and with `record`
+    'obs', 'actions' (one list per episode, the observation each action was chosen for) and 'final_obs' (the
+    observation after each episode's last step)}."""
     made = isinstance(envs, str)
     envs = [make_env(envs)] if made else [make_env(e) for e in (envs if isinstance(envs, (list, tuple)) else [envs])]
     seeds = [int(s) for s in seeds]

@@ -60,7 +60,7 @@ class Trainer:
                              "torchrun ranks (it is the global batch; each rank runs batch_size / WORLD_SIZE windows).")
         self.buffer = ReplayBuffer(c.buffer_size, action_dim=self.action_dim, device=self.device,
                                    obs_spec=self.obs_spec)                       # one tensor per field
-        if self.expert is None and c.dataset is None and BUILTIN_DATASETS.get(self.env_id) is not None:
+        if self.expert is None and c.dataset is None and _require_data and BUILTIN_DATASETS.get(self.env_id) is not None:
             c.dataset = str(BUILTIN_DATASETS[self.env_id])                  # the task's shipped demonstrations
         if c.dataset is not None:
             keys = lambda k: None if k is None else (k.split(",") if "," in k else k)     # "state,keypoint" -> a list
