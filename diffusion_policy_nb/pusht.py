@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/pusht.html.md"""
 
 # %% ../nbs/05g_pusht.ipynb #712a2292
 from __future__ import annotations
-import functools, importlib.util, json, time, zipfile
+import functools, importlib.util, inspect, json, multiprocessing as mp, time, zipfile
 from collections import deque
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -22,10 +22,10 @@ from .evaluate import evaluate_agent
 # %% auto #0
 __all__ = ['PUSHT_ID', 'PUSHT_OBS_TYPES', 'PUSHT_GOAL', 'PUSHT_MAX_STEPS', 'T_OUTLINE', 'T_COG', 'SIM_FIELDS', 'ARENA',
            'PUSHT_DATA_VERSION', 'PUSHT_ZARR_KEYS', 'PUSHT_KEYS', 'PUSHT_DATASET', 'BUILTIN_DATASETS',
-           'PUSHT_EVAL_SEED', 'PUSHT_EVAL_EPISODES', 'PUSHT_PRESET', 'require_pusht', 'make_pusht', 't_keypoints_local',
-           'block_points', 'pusht_keypoints', 'pose_from_keypoints', 'pusht_obs', 'pusht_state', 'sim_state',
-           'PushTSim', 'PushTDemonstrator', 'record_pusht_episode', 'generate_pusht_dataset', 'write_pusht_dataset',
-           'read_pusht', 'is_pusht_dataset', 'pusht_obs_spec', 'pusht_adapter', 'pusht_protocol']
+           'PUSHT_EVAL_SEED', 'PUSHT_EVAL_EPISODES', 'PUSHT_PRESET', 'require_pusht', 'pusht_env_class', 'make_pusht',
+           't_keypoints_local', 'block_points', 'pusht_keypoints', 'pose_from_keypoints', 'pusht_obs', 'pusht_state',
+           'sim_state', 'PushTSim', 'PushTDemonstrator', 'record_pusht_episode', 'generate_pusht_dataset',
+           'write_pusht_dataset', 'read_pusht', 'is_pusht_dataset', 'pusht_obs_spec', 'pusht_adapter', 'pusht_protocol']
 
 # %% ../nbs/05g_pusht.ipynb #efd1a666
 PUSHT_ID = "gym_pusht/PushT-v0"
@@ -39,6 +39,11 @@ def require_pusht():
     except ImportError as e:
         raise ImportError("Push-T needs gym-pusht: pip install 'diffusion_policy_nb[pusht]' (or pip install gym-pusht)"
                           ) from e
+
+def pusht_env_class():
+    "gym-pusht's `PushTEnv` class (the raw simulator, without gymnasium's wrappers)."
+    require_pusht()
+    return importlib.import_module("gym_pusht.envs.pusht").PushTEnv
 
 def make_pusht(obs_type: str = "environment_state_agent_pos", **kw):
     "A checked Push-T env (`make_env`) with the given observation type."
@@ -54,9 +59,7 @@ T_COG = np.array([0.0, 45.0])          # its centre of gravity in the same frame
 @functools.lru_cache(maxsize=1)
 def t_keypoints_local() -> np.ndarray:
     "The T's 8 keypoints (both rectangles' vertices) in its own frame, in gym-pusht's order: (8, 2)."
-    require_pusht()
-    from gym_pusht.envs.pusht import PushTEnv
-    env = PushTEnv()
+    env = pusht_env_class()()
     env.reset(seed=0)
     return np.array([tuple(v) for s in env._block_shapes for v in s.get_vertices()], float)
 
@@ -119,9 +122,7 @@ def sim_state(env) -> np.ndarray:
 class PushTSim:
     "A private copy of the Push-T simulator: write any state in, step it without the env's bookkeeping."
     def __init__(self):
-        require_pusht()
-        from gym_pusht.envs.pusht import PushTEnv
-        self.env = PushTEnv(obs_type="state")
+        self.env = pusht_env_class()(obs_type="state")
         self.env.reset(seed=0)
         self._kp = t_keypoints_local()
         self.goal_points = block_points(PUSHT_GOAL, np.concatenate([T_OUTLINE, [T_COG]]))
@@ -208,7 +209,8 @@ class PushTDemonstrator:
 def primitive(self: PushTDemonstrator, state, edge: int, t: float, delta: float, length: float,
               speed: float) -> tuple:
     """The targets of one push primitive from `state` (10,): approach the point at fraction `t` of side `edge`, from
-    outside, then push `length` px through it at `speed` px/step, `delta` rad off the inward normal. (targets, n_push)"""
+    outside, then push `length` px through it at `speed` px/step, `delta` rad off the inward normal.
+    Returns (targets, n_push)."""
     R = _rot(state[6])
     e = _EDGES[edge]
     contact = state[4:6] + R @ (e[0] + t * (e[1] - e[0]))
@@ -328,7 +330,6 @@ def generate_pusht_dataset(path, n_episodes: int = 200, seed: int = 0, workers: 
     `path` (`.npz`, real-stanford's keys plus velocities and seeds). Returns what was written (and tried)."""
     check_positive("n_episodes", n_episodes, integer=True)
     check_positive("workers", workers, integer=True)
-    import multiprocessing as mp
     kw, t0, kept, tried = dict(demonstrator or {}), time.time(), [], []
     seeds, max_tries = seed, 2 * n_episodes + 20
     pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
@@ -356,7 +357,6 @@ def generate_pusht_dataset(path, n_episodes: int = 200, seed: int = 0, workers: 
 
 def _demo_params(kw: dict) -> dict:
     "The demonstrator's settings: its defaults updated with `kw`."
-    import inspect
     return {k: v.default for k, v in inspect.signature(PushTDemonstrator).parameters.items()} | kw
 
 def write_pusht_dataset(path, episodes: Sequence[dict], info: dict) -> Path:

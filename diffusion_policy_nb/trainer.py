@@ -24,8 +24,8 @@ from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
 from .config import Config, ALGOS
 from .optim import Optimization, lr_factor
 from .collector import Collector
-from .checkpoint import (TrainState, append_metrics, check_writable, load_trainer, state_field,
-                                            write_checkpoint, write_trainer_files)
+from .checkpoint import TrainState, append_metrics, check_writable, load_trainer, state_field
+from .checkpoint import write_checkpoint, write_trainer_files
 from .evaluate import evaluate_agent
 
 # %% auto #0
@@ -60,8 +60,9 @@ class Trainer:
                              "torchrun ranks (it is the global batch; each rank runs batch_size / WORLD_SIZE windows).")
         self.buffer = ReplayBuffer(c.buffer_size, action_dim=self.action_dim, device=self.device,
                                    obs_spec=self.obs_spec)                       # one tensor per field
-        if self.expert is None and c.dataset is None and _require_data and BUILTIN_DATASETS.get(self.env_id) is not None:
-            c.dataset = str(BUILTIN_DATASETS[self.env_id])                  # the task's shipped demonstrations
+        shipped = BUILTIN_DATASETS.get(self.env_id)
+        if self.expert is None and c.dataset is None and _require_data and shipped is not None:
+            c.dataset = str(shipped)                                          # the task's shipped demonstrations
         if c.dataset is not None:
             keys = lambda k: None if k is None else (k.split(",") if "," in k else k)     # "state,keypoint" -> a list
             self.buffer.extend_from(c.dataset, keys(c.dataset_obs_key), keys(c.dataset_action_key),
