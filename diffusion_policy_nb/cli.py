@@ -17,12 +17,13 @@ from .config import ALGOS, TYPE_PARSERS, Config
 from .trainer import Trainer
 from .checkpoint import find_checkpoint
 from .experts import BUILTIN_EXPERTS
-from .pusht import BUILTIN_DATASETS
+from .pusht import BUILTIN_DATASETS, PUSHT_PRESET
 from .rollout import run_episodes
 from .distributed import torchrun_job
 
 # %% auto #0
-__all__ = ['build_parser', 'write_plots', 'record_rollout', 'main']
+__all__ = ['PRESETS', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'build_parser', 'obs_labels', 'write_plots', 'record_rollout',
+           'main']
 
 # %% ../nbs/07_cli.ipynb #98a86a3a
 def _bool(s: str) -> bool:
@@ -35,6 +36,11 @@ def _json_dict(s: str) -> dict:
     except json.JSONDecodeError as e: raise argparse.ArgumentTypeError(f"expected a JSON object, got {s!r}: {e}")
     if not isinstance(d, dict): raise argparse.ArgumentTypeError(f"expected a JSON object, got {s!r}")
     return d
+
+# named config presets for `--preset`: their values are defaults, and explicit flags override them
+PRESETS = {"pusht": PUSHT_PRESET}
+RUNTIME_KEYS = ("progress", "progress_every")     # how a run reports, not what it computes: not compared on resume
+QUIET_HELP = "no progress reports (by default: a bar on a terminal, else a line on stderr every --progress-every s)"
 
 def build_parser() -> argparse.ArgumentParser:
     "The `dpnb` argument parser with `train` and `eval` sub-commands."
@@ -54,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help='keyword arguments for gym.make, as JSON, e.g. \'{"obs_type": "state"}\'')
     t.add_argument("--eval-episodes-final", type=int, default=100,
                    help="episodes for the final evaluation (policy and expert)")
+    t.add_argument("--preset", choices=sorted(PRESETS), default=None,
+                   help="a named config preset (pusht: PUSHT_PRESET of 05g_pusht); explicit flags override its values")
+    t.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     g = t.add_argument_group("config (names and defaults of trainer.Config)")
     conv = dict(TYPE_PARSERS, **{"bool": _bool, "Optional[bool]": _bool})    # the Config's type map; booleans from text
     for f in fields(Config):
@@ -66,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("run_dir")
     e.add_argument("--episodes", type=int, default=100)
     e.add_argument("--seed-start", type=int, default=None, help="first evaluation seed (default: the run's eval_seed)")
+    e.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     return p
 
 # %% ../nbs/07_cli.ipynb #224a461c
@@ -73,6 +83,18 @@ import matplotlib
 import matplotlib.pyplot as plt
 
 # %% ../nbs/07_cli.ipynb #d59111fb
+# observation names of well-known envs, for plot legends (others: the Dict's keys, or obs[j])
+OBS_NAMES = {"Pendulum-v1": ("cos θ", "sin θ", "θ̇ (rad/s)"), "MountainCarContinuous-v0": ("position", "velocity"),
+             "diffusion_policy_nb/DictPendulum-v0": ("angle: cos θ", "angle: sin θ", "velocity: θ̇ (rad/s)")}
+
+def obs_labels(env_id: Optional[str], obs) -> list:
+    "One legend label per plotted observation column of `obs` ((L, Do) or {field: (L, ...)})."
+    if env_id in OBS_NAMES: return list(OBS_NAMES[env_id])
+    if isinstance(obs, dict):
+        return [k if np.prod(v.shape[1:]) == 1 else f"{k}[{j}]" for k, v in obs.items()
+                for j in range(int(np.prod(v.shape[1:])))]
+    return [f"obs[{j}]" for j in range(int(np.prod(obs.shape[1:])))]
+
 def write_plots(trainer: Trainer, run_dir: Path, ev_policy: Optional[dict] = None, ev_expert: Optional[dict] = None):
     "Save loss.png, returns.png and rollout.png into `run_dir` (matplotlib, Agg backend, low DPI)."
     matplotlib.use("Agg")
@@ -99,13 +121,16 @@ def write_plots(trainer: Trainer, run_dir: Path, ev_policy: Optional[dict] = Non
     traj = record_rollout(trainer, trainer.cfg.eval_seed)
     fig, axs = plt.subplots(2, 1, figsize=(5, 4), sharex=True)
     obs = traj["obs"]
-    for k, v in (obs.items() if isinstance(obs, dict) else [("obs", obs)]):
-        v = v.reshape(len(v), -1)
-        for j in range(v.shape[1]): axs[0].plot(v[:, j], label=f"{k}[{j}]")
+    cols = np.concatenate([v.reshape(len(v), -1) for v in obs.values()], 1) if isinstance(obs, dict) else \
+        obs.reshape(len(obs), -1)
+    labels = obs_labels(trainer.env_id if trainer._env_is_id else None, obs)
+    for j in range(cols.shape[1]): axs[0].plot(cols[:, j], label=labels[j] if j < len(labels) else f"obs[{j}]")
     axs[0].set_ylabel("observation")
     axs[0].legend(fontsize=6, ncol=4)
-    axs[1].plot(traj["action"])
+    act = traj["action"].reshape(len(traj["action"]), -1)
+    for j in range(act.shape[1]): axs[1].plot(act[:, j], label=f"action[{j}]")
     axs[1].set(ylabel="action", xlabel="step")
+    axs[1].legend(fontsize=6, ncol=4)
     axs[0].set_title(f"policy rollout, seed {trainer.cfg.eval_seed}, return {traj['return']:.1f}", fontsize=9)
     fig.tight_layout()
     fig.savefig(run_dir / "rollout.png", dpi=80)
@@ -120,8 +145,11 @@ def record_rollout(trainer: Trainer, seed: int) -> dict:
 
 # %% ../nbs/07_cli.ipynb #4b3b9602
 def _train(args) -> Optional[dict]:
-    overrides = {f.name: getattr(args, f.name) for f in fields(Config)
-                 if f.name not in ("run_dir", "eval_episodes") and getattr(args, f.name, None) is not None}
+    given = {f.name: getattr(args, f.name) for f in fields(Config)
+             if f.name not in ("run_dir", "eval_episodes") and getattr(args, f.name, None) is not None}
+    if args.quiet: given["progress"] = False
+    runtime = {k: given.pop(k) for k in RUNTIME_KEYS if k in given}
+    overrides = dict(PRESETS[args.preset], **given) if args.preset else given
     seed = overrides.get("seed", Config.seed)
     algo, env = args.algo or "diffusion", args.env or "Pendulum-v1"
     run_dir = Path(args.run_dir or f"runs/{env.replace('/', '_')}-{algo}-seed{seed}")
@@ -131,6 +159,7 @@ def _train(args) -> Optional[dict]:
         tr = Trainer.load(ckpt)
         # a resume must not silently ignore new arguments
         _check_same_run(tr, args, overrides, run_dir)
+        for k, v in runtime.items(): setattr(tr.cfg, k, v)
         if tr.dist.is_main:
             print(f"resuming {run_dir} at {tr.n_env_steps} env steps / {tr.n_updates} updates", file=sys.stderr)
         metrics = tr.resume()
@@ -138,13 +167,17 @@ def _train(args) -> Optional[dict]:
         if env not in BUILTIN_EXPERTS and env not in BUILTIN_DATASETS and overrides.get("dataset") is None:
             twins = ", ".join(k for k in BUILTIN_EXPERTS if k != "Pendulum-v1")
             raise ValueError(f"--env {env}: the CLI has a built-in expert only for Pendulum-v1; give --dataset PATH "
-                             "(.npz, .zarr, Minari .hdf5 or our format), or pass your own expert from Python: "
+                             "(.npz, .zarr, Minari .hdf5 or our format) with --n-updates N (gradient updates on it; "
+                             "see the README's 'Train on your own env'), or pass your own expert from Python: "
                              f"Trainer(..., expert=...). (Built in too: {twins}, Pendulum with Dict observations; "
                              f"shipped demonstrations for {', '.join(BUILTIN_DATASETS)}, with --n-updates N.)")
         if env in BUILTIN_DATASETS and overrides.get("dataset") is None and args.n_updates is None:
             raise ValueError(f"--env {env} trains on its shipped demonstrations ({BUILTIN_DATASETS[env].name}): give "
                              "--n-updates N (how many gradient updates).")
-        tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir)), env_kwargs=args.env_kwargs)
+        if env not in BUILTIN_EXPERTS and args.n_updates is None:
+            raise ValueError(f"--env {env} has no built-in expert to collect with, so it trains on --dataset only: "
+                             "give --n-updates N (how many gradient updates).")
+        tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir), **runtime), env_kwargs=args.env_kwargs)
         total = (50_000 if args.total_timesteps is None else args.total_timesteps) if args.n_updates is None else 0
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
     # under torchrun: rank 0 evaluates, plots and reports
@@ -181,6 +214,7 @@ def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
 
 def _eval(args) -> dict:
     tr = Trainer.load(args.run_dir)
+    if args.quiet: tr.cfg.progress = False
     start = tr.cfg.eval_seed if args.seed_start is None else args.seed_start
     seeds = list(range(start, start + args.episodes))
     evp = tr.evaluate(args.episodes, seeds=seeds)

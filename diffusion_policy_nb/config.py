@@ -43,8 +43,13 @@ class Config:
     seed: int = 42                       # seeds weights, sampling, collection and evaluation
     # --- ours ---
     n_action_steps: int = 2              # Ta: actions executed per plan before re-planning (<= action_horizon)
-    denoiser: str = "mlp"                # "mlp" (fast on CPU) or "unet" (Chi et al.'s FiLM 1-D U-Net)
+    # "mlp" (fast on CPU), "unet" (Chi et al.'s FiLM 1-D U-Net) or "transformer" (their time-series transformer)
+    denoiser: str = "mlp"
     n_blocks: int = 3                    # residual blocks of the MLP denoiser
+    n_layer: int = 8                     # transformer: decoder layers (hidden_dim is its token width)
+    n_head: int = 4                      # transformer: attention heads (must divide hidden_dim)
+    n_cond_layers: int = 0               # transformer: 0 = an MLP over the condition tokens, > 0 = encoder layers
+    causal_attn: bool = True             # transformer: action i attends to actions <= i (and observations <= i + 1)
     obs_encoder: str = "flat"            # observation encoder (04a_encoder): "flat" concatenates the normalised fields
     sampler: str = "ddim"                # "ddim" or "ddpm" (correct strided DDPM)
     eta: float = 0.0                     # DDIM stochasticity
@@ -74,7 +79,10 @@ class Config:
     # updates between checkpoints when run_dir is set (taken at the next episode boundary)
     checkpoint_every: int = 5000
     log_every: int = 100                 # updates between loss log lines
-    progress: Optional[bool] = None      # tqdm progress bar (None: only on a terminal and not under test)
+    # progress: a bar on a terminal, else a plain line to stderr every `progress_every` seconds
+    # (None: on unless under test or in a Jupyter kernel; False: off, as `dpnb train --quiet`)
+    progress: Optional[bool] = None
+    progress_every: float = 30.0         # seconds between plain progress lines when stderr is not a terminal
     # torch.compile the training step's network (see 11_speed for compiled sampling)
     compile: bool = False
     fused_optimizer: bool = True         # AdamW's fused kernel (CPU and CUDA) instead of its for-each implementation
@@ -98,10 +106,12 @@ TYPE_PARSERS = {"int": int, "float": float, "str": str, "bool": bool, "Optional[
 
 # %% ../nbs/05b_config.ipynb #5764d12a
 _POSITIVE_INT = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim", "batch_size", "buffer_size",
-                 "n_inference_steps", "n_action_steps", "n_blocks", "checkpoint_every", "log_every")
-_NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed")
+                 "n_inference_steps", "n_action_steps", "n_blocks", "checkpoint_every", "log_every", "n_layer",
+                 "n_head")
+_NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed", "n_cond_layers")
 _POSITIVE_FLOAT = ("learning_rate", "beta_start", "beta_end", "updates_per_step", "dist_timeout")
-_NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature")
+_NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature",
+                 "progress_every")
 _CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
                 lr_schedule=("cosine", "constant"), obs_encoder=tuple(ENCODERS))
 
@@ -151,6 +161,9 @@ def validate(self: Config) -> Config:
         raise ValueError(f"config['beta_start']={self.beta_start} must be < config['beta_end']={self.beta_end}.")
     if self.noise_schedule == "linear" and self.beta_end >= 1:
         raise ValueError(f"config['beta_end']={self.beta_end} must be < 1 (it is a per-step noise variance).")
+    if self.denoiser == "transformer" and self.hidden_dim % self.n_head:
+        raise ValueError(f"config['n_head']={self.n_head} must divide config['hidden_dim']={self.hidden_dim} with "
+                         "denoiser='transformer' (each head gets hidden_dim / n_head channels).")
     if self.denoiser == "unet" and self.hidden_dim % 8:
         raise ValueError(f"config['hidden_dim']={self.hidden_dim} must be a multiple of 8 with denoiser='unet': the "
                          f"U-Net's widths are (h, 2h, 4h) and its GroupNorms split them into 8 groups (try "
@@ -158,6 +171,16 @@ def validate(self: Config) -> Config:
     try: get_device(self.device)
     except ValueError as e: raise ValueError(f"config['device']={self.device!r}: {e}") from None
     return self
+
+# %% ../nbs/05b_config.ipynb #24002526
+@patch
+def denoiser_kwargs(self: Config) -> dict:
+    "The config's knobs of its denoiser family (beyond `hidden_dim`)."
+    if self.denoiser == "mlp": return dict(n_blocks=self.n_blocks)
+    if self.denoiser == "transformer":
+        return dict(n_layer=self.n_layer, n_head=self.n_head, n_cond_layers=self.n_cond_layers,
+                    causal_attn=self.causal_attn)
+    return {}
 
 # %% ../nbs/05b_config.ipynb #fd99ab76
 @patch
@@ -167,7 +190,7 @@ def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, dev
     common = dict(obs_spec=obs_spec, action_dim=action_dim, obs_horizon=self.obs_horizon,
                   action_horizon=self.action_horizon, n_action_steps=self.n_action_steps, denoiser=self.denoiser,
                   hidden_dim=self.hidden_dim, device=device, obs_encoder=self.obs_encoder,
-                  denoiser_kwargs=dict(n_blocks=self.n_blocks) if self.denoiser == "mlp" else {})
+                  denoiser_kwargs=self.denoiser_kwargs())
     if algo == "bc": return BCPolicy(**common)
     pol = DiffusionPolicy(n_diffusion_steps=self.n_diffusion_steps, noise_schedule=self.noise_schedule,
                           beta_start=self.beta_start, beta_end=self.beta_end, n_inference_steps=self.n_inference_steps,

@@ -7,13 +7,13 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/core.html.md"""
 # %% ../nbs/00_core.ipynb #50a4a4dd
 from __future__ import annotations
 import difflib, os, random, sys
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'check_choice', 'check_positive', 'closest', 'get_device', 'seed_everything', 'progress_bar']
+__all__ = ['IN_TEST', 'check_choice', 'check_positive', 'closest', 'get_device', 'seed_everything', 'Progress']
 
 # %% ../nbs/00_core.ipynb #2c7e3a6e
 IN_TEST = bool(os.environ.get("IN_TEST"))
@@ -74,10 +74,65 @@ def seed_everything(seed: int, device: str | torch.device = "cpu") -> torch.Gene
     return g
 
 # %% ../nbs/00_core.ipynb #a0f20647
-from tqdm.auto import tqdm
+import time
+from tqdm.std import tqdm
 
 # %% ../nbs/00_core.ipynb #b5b6c357
-def progress_bar(total: int, desc: str, show: Optional[bool] = None):
-    "A tqdm bar over `total` steps; `show=None`: only on a terminal and not under test."
-    show = (sys.stderr.isatty() and not IN_TEST) if show is None else show
-    return tqdm(total=total, desc=desc, disable=not show, leave=False)
+def _hms(s: float) -> str:
+    "A duration for a person: 12s, 3m05s, 1h02m; ? when unknown."
+    if not np.isfinite(s): return "?"
+    s = int(round(s))
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
+
+def _in_kernel() -> bool: return "ipykernel" in sys.modules
+
+class Progress:
+    """Progress over `total` steps: a tqdm bar on a terminal, else a plain line every `every` seconds (and one at the
+    end); `show=None`: on unless under test or in a Jupyter kernel. `info()` adds fields (e.g. the loss) to each
+    report."""
+    def __init__(self, total: int, desc: str, show: Optional[bool] = None, every: float = 30.0, unit: str = "steps",
+                 info: Optional[Callable[[], dict]] = None, stream=None):
+        self.total, self.desc, self.every, self.unit, self.info = int(total), desc, float(every), unit, info
+        self.stream = sys.stderr if stream is None else stream
+        on = (not IN_TEST and not _in_kernel()) if show is None else bool(show)
+        tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.mode = "off" if not on or self.total <= 0 else "bar" if tty else "lines"
+        self.bar = tqdm(total=self.total, desc=desc, unit=unit, leave=False, file=self.stream) if self.mode == "bar" \
+            else None
+        self.n, self.t0 = 0, time.monotonic()
+        self.last = self.t0
+
+    def update(self, n: int = 1):
+        "Advance by `n` steps; report when a line (or the bar's extra fields) is due."
+        self.n += n
+        if self.mode == "off": return
+        now = time.monotonic()
+        if self.bar is not None:
+            self.bar.update(n)
+            if self.info is not None and now - self.last >= 1.0:
+                self.bar.set_postfix(self.info(), refresh=False); self.last = now
+        elif now - self.last >= self.every: self.log()
+
+    def line(self) -> str:
+        "The plain report: count of total, percent, the `info` fields, rate, elapsed time and ETA."
+        dt = time.monotonic() - self.t0
+        rate = self.n / dt if dt > 0 else 0.0
+        eta = (self.total - self.n) / rate if rate > 0 else float("inf")
+        fields = "".join(f", {k} {v:.4g}" if isinstance(v, float) else f", {k} {v:,}" if isinstance(v, int)
+                         else f", {k} {v}" for k, v in (self.info() if self.info else {}).items())
+        return (f"{self.desc}: {self.n:,}/{self.total:,} {self.unit} ({100 * self.n / max(self.total, 1):.0f}%)"
+                f"{fields}, {rate:.1f} {self.unit}/s, elapsed {_hms(dt)}, ETA {_hms(eta)}")
+
+    def log(self):
+        "Write the plain report to the stream now."
+        print(self.line(), file=self.stream, flush=True)
+        self.last = time.monotonic()
+
+    def close(self):
+        "End the report: close the bar, or write the last line."
+        if self.bar is not None: self.bar.close()
+        elif self.mode == "lines" and self.n: self.log()
+        self.mode, self.bar = "off", None
+
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()

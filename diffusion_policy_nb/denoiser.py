@@ -17,8 +17,8 @@ from .core import check_choice, check_positive, closest
 
 # %% auto #0
 __all__ = ['ACTIVATIONS', 'DENOISERS', 'DEFAULT_DENOISER', 'SinusoidalEmbedding', 'TimestepEmbedding', 'ResidualMLPBlock',
-           'MLPDenoiser', 'n_params', 'Conv1dBlock', 'ConditionalResidualBlock1D', 'ConditionalUnet1D', 'make_denoiser',
-           'time_denoiser']
+           'MLPDenoiser', 'n_params', 'Conv1dBlock', 'ConditionalResidualBlock1D', 'ConditionalUnet1D',
+           'TransformerDenoiser', 'make_denoiser', 'time_denoiser']
 
 # %% ../nbs/02_denoiser.ipynb #b4bc89aa
 ACTIVATIONS = {"silu": nn.SiLU, "mish": nn.Mish, "relu": nn.ReLU}
@@ -238,18 +238,88 @@ class ConditionalUnet1D(nn.Module):
             h = up(res2(res1(torch.cat([h, skips.pop()], 1), next(films)), next(films)))
         return self.head(h)[..., :Tp].transpose(1, 2).to(x.dtype)           # (B, Tp, Da)
 
+# %% ../nbs/02_denoiser.ipynb #7c556c20
+class TransformerDenoiser(nn.Module):
+    """Chi et al.'s time-series diffusion transformer: x (B, Tp, Da), t (B,), c (B, To·D) -> ε̂ (B, Tp, Da). Action tokens
+    attend to each other (causally with `causal_attn`) and, by cross-attention, to [time, obs_1..obs_To] tokens."""
+    no_weight_decay = ("pos_emb", "cond_pos_emb")    # learned positions: no weight decay (the reference's groups)
+
+    def __init__(self,
+                 action_dim: int,               # Da: size of one action (input and output per token)
+                 cond_dim: int,                 # To·D: the encoder's conditioning vector, To tokens of D
+                 action_horizon: int,           # Tp: action tokens (learned positions for exactly Tp)
+                 obs_horizon: int = 2,          # To: observation tokens
+                 n_layer: int = 8,              # decoder layers
+                 n_head: int = 4,               # attention heads (must divide n_emb)
+                 n_emb: int = 256,              # token width
+                 p_drop_emb: float = 0.0,       # dropout on the token embeddings
+                 p_drop_attn: float = 0.01,     # dropout inside the attention and MLP sublayers
+                 causal_attn: bool = True,      # action i attends to actions <= i
+                 time_as_cond: bool = True,     # time as a conditioning token (else a token before the actions)
+                 n_cond_layers: int = 0):       # 0: an MLP over the conditioning tokens; > 0: transformer encoder layers
+        super().__init__()
+        for k, v in dict(action_dim=action_dim, cond_dim=cond_dim, action_horizon=action_horizon,
+                         obs_horizon=obs_horizon, n_layer=n_layer, n_head=n_head, n_emb=n_emb).items():
+            check_positive(k, v, integer=True)
+        check_positive("n_cond_layers", n_cond_layers, integer=True, allow_zero=True)
+        if cond_dim % obs_horizon:
+            raise ValueError(f"cond_dim={cond_dim} must be obs_horizon={obs_horizon} tokens of equal size (To·D).")
+        if n_emb % n_head: raise ValueError(f"n_head={n_head} must divide n_emb={n_emb}.")
+        self.Tp, self.To, self.time_as_cond = action_horizon, obs_horizon, time_as_cond
+        T, S = action_horizon + (0 if time_as_cond else 1), obs_horizon + (1 if time_as_cond else 0)
+        self.input_emb = nn.Linear(action_dim, n_emb)
+        self.pos_emb = nn.Parameter(torch.zeros(1, T, n_emb))                       # (1, T, E) action-token positions
+        self.drop = nn.Dropout(p_drop_emb)
+        self.time_emb = SinusoidalEmbedding(n_emb)
+        self.cond_obs_emb = nn.Linear(cond_dim // obs_horizon, n_emb)
+        self.cond_pos_emb = nn.Parameter(torch.zeros(1, S, n_emb))                  # (1, S, E) condition positions
+        layer = dict(d_model=n_emb, nhead=n_head, dim_feedforward=4 * n_emb, dropout=p_drop_attn, activation="gelu",
+                     batch_first=True, norm_first=True)
+        self.encoder = (nn.TransformerEncoder(nn.TransformerEncoderLayer(**layer), n_cond_layers,
+                                              enable_nested_tensor=False) if n_cond_layers else
+                        nn.Sequential(nn.Linear(n_emb, 4 * n_emb), nn.Mish(), nn.Linear(4 * n_emb, n_emb)))
+        self.decoder = nn.TransformerDecoder(nn.TransformerDecoderLayer(**layer), n_layer)
+        self.ln_f, self.head = nn.LayerNorm(n_emb), nn.Linear(n_emb, action_dim)
+        i = torch.arange(T)                              # additive mask: 0 where attending is allowed, -inf elsewhere
+        self.register_buffer("mask", torch.zeros(T, T).masked_fill(i[None, :] > i[:, None], float("-inf"))
+                             if causal_attn else None)
+        # no cross-attention mask: the plan starts at the newest observation, so all of them precede every action
+        self.apply(self._init_weights)
+        nn.init.normal_(self.pos_emb, std=0.02); nn.init.normal_(self.cond_pos_emb, std=0.02)
+
+    @staticmethod
+    def _init_weights(m: nn.Module):
+        "The reference's initialisation: N(0, 0.02) weights, zero biases, unit LayerNorms."
+        if isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, std=0.02)
+            if m.bias is not None: nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.MultiheadAttention):
+            nn.init.normal_(m.in_proj_weight, std=0.02); nn.init.zeros_(m.in_proj_bias)
+        elif isinstance(m, nn.LayerNorm): nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+        B = x.shape[0]
+        te = self.time_emb(t.expand(B) if t.ndim == 0 else t)[:, None]               # (B, 1, E)
+        obs = self.cond_obs_emb(c.reshape(B, self.To, -1))                           # (B, To, E)
+        h = self.input_emb(x)                                                        # (B, Tp, E)
+        cond = torch.cat([te, obs], 1) if self.time_as_cond else obs                 # (B, S, E)
+        if not self.time_as_cond: h = torch.cat([te, h], 1)                          # (B, Tp + 1, E)
+        memory = self.encoder(self.drop(cond + self.cond_pos_emb))                   # (B, S, E)
+        h = self.decoder(self.drop(h + self.pos_emb[:, :h.shape[1]]), memory, tgt_mask=self.mask)   # (B, T, E)
+        return self.head(self.ln_f(h[:, -self.Tp:]))                                 # (B, Tp, Da)
+
 # %% ../nbs/02_denoiser.ipynb #dfffa9db
-DENOISERS = ("mlp", "unet")
+DENOISERS = ("mlp", "unet", "transformer")
 # the quick start's network; measured below: ~40x cheaper per step on CPU than the smallest U-Net tried
 DEFAULT_DENOISER = "mlp"
 
 def make_denoiser(name: str, action_dim: int, cond_dim: int, action_horizon: int,
                   hidden_dim: int = 256, **kwargs) -> nn.Module:
-    """Build the denoiser `name` ('mlp' or 'unet'); `hidden_dim` is the MLP width, or the U-Net's
-    down_dims = (h, 2h, 4h)."""
+    """Build the denoiser `name` (one of `DENOISERS`); `hidden_dim` is the MLP width, the U-Net's
+    down_dims = (h, 2h, 4h), or the transformer's token width n_emb."""
     check_choice("denoiser", name, DENOISERS)
     check_positive("hidden_dim", hidden_dim, integer=True)
-    cls = MLPDenoiser if name == "mlp" else ConditionalUnet1D
+    cls = dict(mlp=MLPDenoiser, unet=ConditionalUnet1D, transformer=TransformerDenoiser)[name]
     allowed = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
     for k in kwargs:
         if k not in allowed:
@@ -258,6 +328,8 @@ def make_denoiser(name: str, action_dim: int, cond_dim: int, action_horizon: int
     if name == "mlp":
         return MLPDenoiser(action_dim, cond_dim, action_horizon, hidden_dim=hidden_dim, **kwargs)
     check_positive("action_horizon", action_horizon, integer=True)
+    if name == "transformer":
+        return TransformerDenoiser(action_dim, cond_dim, action_horizon, **dict(dict(n_emb=hidden_dim), **kwargs))
     kwargs.setdefault("down_dims", (hidden_dim, 2 * hidden_dim, 4 * hidden_dim))
     return ConditionalUnet1D(action_dim, cond_dim, **kwargs)
 

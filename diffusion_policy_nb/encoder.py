@@ -20,11 +20,14 @@ __all__ = ['ENCODERS', 'FlatObsEncoder', 'make_encoder', 'normalize_obs', 'Polic
 # %% ../nbs/04a_encoder.ipynb #d63af575
 class FlatObsEncoder(nn.Module):
     """The normalised float fields of the To-step window, each flattened, concatenated in the spec's order:
-    (B, cond_dim)."""
+    (B, cond_dim). `step_major`: step by step instead, [o_1's fields, ..., o_To's fields], so that the vector cuts
+    into To per-step tokens (the transformer's layout)."""
     def __init__(self,
-                 obs_spec: ObsSpec,    # the fields and their shapes
-                 obs_horizon: int):    # To: steps in the window
+                 obs_spec: ObsSpec,          # the fields and their shapes
+                 obs_horizon: int,           # To: steps in the window
+                 step_major: bool = False):  # field by field over the window (False) or step by step (True)
         super().__init__()
+        self.step_major = bool(step_major)
         check_positive("obs_horizon", obs_horizon, integer=True)
         for k in obs_spec.names:
             if not obs_spec.is_float(k):
@@ -36,11 +39,15 @@ class FlatObsEncoder(nn.Module):
         self.cond_dim = self.obs_horizon * obs_spec.flat_dim
 
     def forward(self, obs: dict) -> torch.Tensor:
+        if self.step_major:
+            parts = [obs[k].flatten(2) for k in self.obs_spec.names]             # each (B, To, d_f)
+            return (parts[0] if len(parts) == 1 else torch.cat(parts, 2)).flatten(1)   # (B, To·D), step by step
         parts = [obs[k].flatten(1) for k in self.obs_spec.names]                 # each (B, To·d_f)
         return parts[0] if len(parts) == 1 else torch.cat(parts, 1)           # (B, cond_dim)
 
     def extra_repr(self):
-        return f"fields={self.obs_spec.names}, obs_horizon={self.obs_horizon}, cond_dim={self.cond_dim}"
+        return (f"fields={self.obs_spec.names}, obs_horizon={self.obs_horizon}, cond_dim={self.cond_dim}"
+                + (", step_major=True" if self.step_major else ""))
 
 # %% ../nbs/04a_encoder.ipynb #bf1a00c3
 ENCODERS = {"flat": FlatObsEncoder}

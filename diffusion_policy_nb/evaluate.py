@@ -11,6 +11,7 @@ from typing import Optional
 import numpy as np
 import torch
 
+from .core import Progress
 from .rollout import fresh_env, run_episodes
 from .policy import ChunkPolicy
 
@@ -19,11 +20,12 @@ __all__ = ['evaluate_agent']
 
 # %% ../nbs/05f_evaluate.ipynb #2e50ccad
 def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched: bool = False,
-                   generator: Optional[torch.Generator] = None, fallback_env=None) -> dict:
+                   generator: Optional[torch.Generator] = None, fallback_env=None, show: Optional[bool] = False,
+                   every: float = 30.0) -> dict:
     """Episodes of `agent` (a policy: acting with `generator`; or any callable of the expert protocol) on `seeds`, in
     fresh envs like `env` (`fresh_env`): in lockstep with one batched plan per step when `batched` and the envs can be
     built, else one at a time in a fresh env (or in `fallback_env()`). Returns mean, std, returns, seeds, lengths,
-    max_rewards (each episode's best step) and success."""
+    max_rewards (each episode's best step) and success. `show`/`every`: progress as in `Progress` (off by default)."""
     seeds = [int(s) for s in seeds]
     if isinstance(agent, ChunkPolicy):
         if agent.obs_normalizers is None:
@@ -35,12 +37,14 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
         pol.model.eval()
     else: pol, fn, batched = None, agent, False
     envs = [fresh_env(env, env_kwargs) for _ in seeds] if batched else []
+    bar = Progress(len(seeds), "evaluate", show=show, every=every, unit="episodes")
     try:
-        if batched and all(e is not None for e in envs): res = run_episodes(envs, fn, seeds, batched=True)
+        if batched and all(e is not None for e in envs): res = run_episodes(envs, fn, seeds, batched=True, progress=bar)
         else:
             one = fresh_env(env, env_kwargs)
             if one is not None: envs.append(one)                                   # ours: closed below
-            res = run_episodes(one if one is not None or fallback_env is None else fallback_env(), fn, seeds)
+            res = run_episodes(one if one is not None or fallback_env is None else fallback_env(), fn, seeds,
+                               progress=bar)
     finally:
         for e in envs:
             if e is not None: e.close()

@@ -18,9 +18,15 @@ __all__ = ['decay_groups', 'flatten_params_', 'lr_factor', 'Optimization']
 
 # %% ../nbs/05c_optim.ipynb #32addd17
 def decay_groups(model: nn.Module) -> list:
-    "[parameters with weight decay (matrices and kernels), parameters without (biases, norms)], in a fixed order."
-    decay, no_decay = [], []
-    for p in model.parameters(): (decay if p.ndim >= 2 else no_decay).append(p)
+    """[parameters with weight decay (matrices and kernels), parameters without (biases, norms, and what a module
+    names in its `no_weight_decay`, e.g. the transformer's learned positions)], each in `model.parameters()`' order."""
+    decay, no_decay, seen = [], [], set()
+    for m in model.modules():
+        skip = set(getattr(m, "no_weight_decay", ()))
+        for name, p in m.named_parameters(recurse=False):
+            if id(p) in seen: continue
+            seen.add(id(p))
+            (decay if p.ndim >= 2 and name not in skip else no_decay).append(p)
     return [decay, no_decay]
 
 @torch.no_grad()

@@ -39,7 +39,7 @@ class ChunkPolicy:
                  obs_horizon: int = 2,            # To: observations conditioned on
                  action_horizon: int = 8,         # Tp: actions predicted per plan
                  n_action_steps: int = 2,         # Ta: actions executed before re-planning (<= Tp)
-                 denoiser: str = "mlp",           # network family: "mlp" or "unet"
+                 denoiser: str = "mlp",           # network family: "mlp", "unet" or "transformer"
                  # width of the network (see the denoiser notebook for the U-Net mapping)
                  hidden_dim: int = 256,
                  denoiser_kwargs: Optional[dict] = None,  # extra network knobs (n_blocks, down_dims, ...)
@@ -64,9 +64,11 @@ class ChunkPolicy:
         self.denoiser, self.hidden_dim, self.denoiser_kwargs = denoiser, int(hidden_dim), dict(denoiser_kwargs or {})
         self.obs_encoder, self.encoder_kwargs = obs_encoder, dict(encoder_kwargs or {})
         self.device = get_device(device)
-        enc = make_encoder(obs_encoder, self.obs_spec, self.obs_horizon, **self.encoder_kwargs)
+        tokens = denoiser == "transformer"       # the transformer cuts the conditioning into To per-step tokens
+        enc = make_encoder(obs_encoder, self.obs_spec, self.obs_horizon,
+                           **(dict(step_major=True) if tokens else {}) | self.encoder_kwargs)
         den = make_denoiser(denoiser, self.action_dim, enc.cond_dim, self.action_horizon, hidden_dim=self.hidden_dim,
-                            **self.denoiser_kwargs)
+                            **(dict(obs_horizon=self.obs_horizon) if tokens else {}) | self.denoiser_kwargs)
         self.model = PolicyNetwork(enc, den).to(self.device)
         self.obs_normalizers: Optional[dict] = None          # {field: Normalizer} over the float fields
         self.action_normalizer: Optional[Normalizer] = None

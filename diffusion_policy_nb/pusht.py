@@ -14,7 +14,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 from fastcore.basics import patch
 
-from .core import check_choice, check_positive
+from .core import Progress, check_choice, check_positive
 from .buffer import DATASET_ADAPTERS, ObsSpec, check_episode_ends, check_finite, _need
 from .rollout import env_steps, make_env
 from .evaluate import evaluate_agent
@@ -325,14 +325,17 @@ def _record_state_episode(seed: int, demo_kwargs: dict) -> dict:
     return record_pusht_episode(seed, PushTDemonstrator(**demo_kwargs), "state")
 
 def generate_pusht_dataset(path, n_episodes: int = 200, seed: int = 0, workers: int = 1,
-                           demonstrator: Optional[dict] = None, progress: Optional[Callable] = None) -> dict:
+                           demonstrator: Optional[dict] = None, progress: Optional[Callable] = None,
+                           show: Optional[bool] = None) -> dict:
     """Run the demonstrator on seeds `seed`, `seed + 1`, ... until `n_episodes` succeed; write the successful ones to
-    `path` (`.npz`, real-stanford's keys plus velocities and seeds). Returns what was written (and tried)."""
+    `path` (`.npz`, real-stanford's keys plus velocities and seeds). Returns what was written (and tried).
+    `progress(kept, tried)` is called after each round; `show`: a `Progress` report as well."""
     check_positive("n_episodes", n_episodes, integer=True)
     check_positive("workers", workers, integer=True)
     kw, t0, kept, tried = dict(demonstrator or {}), time.time(), [], []
     seeds, max_tries = seed, 2 * n_episodes + 20
     pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+    bar = Progress(n_episodes, "Push-T demonstrations", show=show, unit="episodes", info=lambda: dict(tried=len(tried)))
     try:
         run = (lambda ss: pool.starmap(_record_state_episode, [(s, kw) for s in ss])) if pool else (
             lambda ss: [_record_state_episode(s, kw) for s in ss])
@@ -344,8 +347,10 @@ def generate_pusht_dataset(path, n_episodes: int = 200, seed: int = 0, workers: 
                 tried.append((ep["seed"], ep["success"]))
                 if ep["success"] and len(kept) < n_episodes: kept.append(ep)
             seeds += workers * 4
+            bar.update(len(kept) - bar.n)
             if progress: progress(len(kept), len(tried))
     finally:
+        bar.close()
         if pool:
             pool.terminate()
             pool.join()

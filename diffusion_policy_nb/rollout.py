@@ -14,7 +14,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from .core import check_positive
+from .core import Progress, check_positive
 from .buffer import ObsSpec
 
 # %% auto #0
@@ -156,11 +156,12 @@ def env_steps(envs, agent: Callable, seeds: Iterable[int], max_steps: Optional[i
 
 # %% ../nbs/03a_rollout.ipynb #e4ae646a
 def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None,
-                 batched: bool = False, record: bool = False, who: str = "the agent") -> dict:
+                 batched: bool = False, record: bool = False, who: str = "the agent",
+                 progress: Optional[Progress] = None) -> dict:
     """Episodes of `agent` on `seeds` (envs: an id, an Env or a list of Envs in lockstep): {'returns', 'lengths',
     'seeds', 'max_rewards' (the best step's reward), 'success' (None if the env reports none), and with `record`
     'obs', 'actions' (one list per episode, the observation each action was chosen for) and 'final_obs' (the
-    observation after each episode's last step)}."""
+    observation after each episode's last step)}. `progress` advances by one per finished episode."""
     made = isinstance(envs, str)
     envs = [make_env(envs)] if made else [make_env(e) for e in (envs if isinstance(envs, (list, tuple)) else [envs])]
     seeds = [int(s) for s in seeds]
@@ -182,8 +183,10 @@ def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optiona
                 final[e] = st.next_obs
                 flag = st.info.get("is_success", st.info.get("success"))
                 if flag is not None: has_success, success[e] = True, bool(flag)
+                if progress is not None: progress.update()
     finally:
         if made: envs[0].close()
+        if progress is not None: progress.close()
     out = {"returns": returns, "lengths": lengths, "seeds": np.array(seeds), "max_rewards": best,
            "success": success if has_success else None}
     if record: out.update(obs=obs, actions=acts, final_obs=final)

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from fastcore.basics import patch
 
-from .core import check_choice, check_positive, progress_bar, seed_everything
+from .core import Progress, check_choice, check_positive, seed_everything
 from .buffer import ReplayBuffer, ObsSpec
 from .rollout import make_env, fresh_env
 from .experts import BUILTIN_EXPERTS, builtin_expert
@@ -215,8 +215,13 @@ def _run(self: Trainer) -> dict:
         raise ValueError("this run still has env steps to collect but the Trainer has no expert: load it with "
                          "Trainer.load(path, expert=...).")
     self.model.train()
-    bar = progress_bar(max(tgt_e - e0, 0) or (tgt_u - u0), "collect+train" if tgt_e > e0 else "train",
-                       show=c.progress if self.dist.is_main else False)
+    collecting = tgt_e > e0
+    def info():                                                   # the fields of each progress report
+        d = dict(updates=st.n_updates, env_steps=st.n_env_steps) if collecting else {}
+        return d | (dict(loss=st.loss_history[-1][1]) if st.loss_history else {})
+    bar = Progress(max(tgt_e - e0, 0) or (tgt_u - u0), "collect+train" if collecting else "train",
+                   show=c.progress if self.dist.is_main else False, every=c.progress_every,
+                   unit="env steps" if collecting else "updates", info=info)
     def after_env_step():
         bar.update(1)
         if st.n_env_steps > c.warmup_steps: st.credit += c.updates_per_step          # steps past warm-up earn updates
@@ -280,7 +285,8 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
     g = torch.Generator(device=self.device).manual_seed(c.seed + 7)
     who = self.ema_policy() if agent == "policy" else self.expert
     out = dict(evaluate_agent(who, self.env_id if self._env_is_id else self.env, seeds, self.env_kwargs, batched, g,
-                              fallback_env=self.eval_env), agent=agent)
+                              fallback_env=self.eval_env, show=c.progress if self.dist.is_main else False,
+                              every=c.progress_every), agent=agent)
     self._log(dict(kind="eval", agent=agent, n=len(seeds), n_updates=self.n_updates,
                    **{k: out[k] for k in ("mean", "std", "success") if k in out}))
     return out

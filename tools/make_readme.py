@@ -1,10 +1,10 @@
 """Render nbs/index.ipynb as README.md (nbdev-readme needs Quarto, which is not installable here).
 
-Markdown cells are copied, code cells become ```python blocks (nbdev directives dropped, hidden cells skipped),
+Markdown cells are copied (links to notebooks, `](05_policy.ipynb)`, made relative to the repository root), code cells become ```python blocks (nbdev directives dropped, hidden cells skipped),
 and plain-text outputs follow as ``` blocks. `python tools/make_readme.py` writes README.md; a test in
 nbs/90_project.ipynb checks that README.md equals this rendering.
 """
-import json, sys
+import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,7 +15,7 @@ def render(nb_path=ROOT / "nbs" / "index.ipynb") -> str:
     for c in nb["cells"]:
         src = "".join(c["source"])
         if c["cell_type"] == "markdown":
-            out.append(src.strip())
+            out.append(re.sub(r"\]\((\w+\.ipynb)\)", r"](nbs/\1)", src.strip()))
             continue
         if c["cell_type"] != "code": continue
         lines = src.splitlines()
