@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 import gymnasium as gym
 import torch
 
+from .core import strict_json
 from .buffer import ObsSpec, ReplayBuffer
 
 # %% auto #0
@@ -140,7 +141,7 @@ def append_metrics(run_dir, rec: dict):
     "Append one JSON line (with a time stamp) to `run_dir`/metrics.jsonl, the run's event log."
     p = Path(run_dir)
     p.mkdir(parents=True, exist_ok=True)
-    with open(p / "metrics.jsonl", "a") as f: f.write(json.dumps(dict(rec, time=time.time())) + "\n")
+    with open(p / "metrics.jsonl", "a") as f: f.write(strict_json(dict(rec, time=time.time())) + "\n")
 
 def check_writable(run_dir: Path):
     "Fail before any work if `run_dir` cannot be created or written."
@@ -185,7 +186,7 @@ def write_trainer_files(self, tmp: Path):
                 counters=self.state.to_json(),
                 opt_groups=[{k: v for k, v in g.items() if k != "params"}
                             for g in self.opt.state_dict()["param_groups"]])
-    (tmp / "trainer.json").write_text(json.dumps(meta, indent=1))
+    (tmp / "trainer.json").write_text(strict_json(meta, indent=1))
 
 def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optional[str] = None):
     """Rebuild a `cls` (the `Trainer`) from a checkpoint folder or a run folder holding `checkpoint/`: see

@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .core import strict_json
 from .config import ALGOS, TYPE_PARSERS, Config
 from .trainer import Trainer
 from .checkpoint import find_checkpoint
@@ -177,8 +178,13 @@ def _train(args) -> Optional[dict]:
         if env not in BUILTIN_EXPERTS and args.n_updates is None:
             raise ValueError(f"--env {env} has no built-in expert to collect with, so it trains on --dataset only: "
                              "give --n-updates N (how many gradient updates).")
-        tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir), **runtime), env_kwargs=args.env_kwargs)
         total = (50_000 if args.total_timesteps is None else args.total_timesteps) if args.n_updates is None else 0
+        warm = overrides.get("warmup_steps", Config.warmup_steps)
+        if args.n_updates is None and total <= warm:
+            raise ValueError(f"--total-timesteps {total} ends within the warm-up (--warmup-steps {warm}: expert steps "
+                             "collected before the first update), so no gradient update would run; give more "
+                             "--total-timesteps or a smaller --warmup-steps.")
+        tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir), **runtime), env_kwargs=args.env_kwargs)
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
     # under torchrun: rank 0 evaluates, plots and reports
     if not tr.dist.is_main: return None
@@ -193,7 +199,7 @@ def _train(args) -> Optional[dict]:
             out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
     write_plots(tr, run_dir, evp, eve)
     out["run_dir"] = str(run_dir)
-    (run_dir / "summary.json").write_text(json.dumps(out, indent=1))
+    (run_dir / "summary.json").write_text(strict_json(out, indent=1))
     return out
 
 def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
@@ -224,7 +230,7 @@ def _eval(args) -> dict:
     if tr.expert is not None:
         eve = tr.evaluate(args.episodes, seeds=seeds, agent="expert")
         out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
-    (Path(args.run_dir) / "eval.json").write_text(json.dumps(out, indent=1))
+    (Path(args.run_dir) / "eval.json").write_text(strict_json(out, indent=1))
     return out
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -237,7 +243,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             job.abandon()
             print(f"dpnb {args.command}: error: {e}", file=sys.stderr)
             return 2
-        if out is not None: print(json.dumps(out, indent=1))
+        if out is not None: print(strict_json(out, indent=1))
     return 0
 
 # %% ../nbs/07_cli.ipynb #0a3aae1d

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'check_choice', 'check_positive', 'closest', 'get_device', 'seed_everything', 'Progress']
+__all__ = ['IN_TEST', 'check_choice', 'check_positive', 'closest', 'get_device', 'seed_everything', 'Progress', 'strict_json']
 
 # %% ../nbs/00_core.ipynb #2c7e3a6e
 IN_TEST = bool(os.environ.get("IN_TEST"))
@@ -136,3 +136,17 @@ class Progress:
 
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
+
+# %% ../nbs/00_core.ipynb #e3c7b02e
+import json, math
+
+def _finite_or_none(x):
+    if isinstance(x, dict): return {k: _finite_or_none(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)): return [_finite_or_none(v) for v in x]
+    if isinstance(x, np.generic): x = x.item()
+    if isinstance(x, float) and not math.isfinite(x): return None
+    return x
+
+def strict_json(obj, indent: Optional[int] = None) -> str:
+    "`json.dumps` without NaN/Infinity tokens: non-finite floats (also numpy's) become null."
+    return json.dumps(_finite_or_none(obj), indent=indent, allow_nan=False)

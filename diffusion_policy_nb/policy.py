@@ -146,10 +146,25 @@ class ChunkPolicy:
         return normalize_obs(self.obs_normalizers, obs if isinstance(obs, dict) else {"obs": obs})
 
 # %% ../nbs/05_policy.ipynb #490644ac
-def _as_tensor(x, dtype: str, device) -> torch.Tensor:
-    "A field's values as a tensor of its storage dtype on `device`."
-    return torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, device=device,
-                           dtype=torch.float32 if dtype == "float32" else None)
+def _as_tensor(x, dtype: str, device, name: str = "obs") -> torch.Tensor:
+    """A field's values as a tensor of its storage dtype on `device`. Values that are not numbers, and NaN or inf,
+    are refused with an error naming `name` (checked where the input lives: on the host for numpy input)."""
+    try:
+        a = x if isinstance(x, torch.Tensor) else np.asarray(x)
+        if isinstance(a, np.ndarray) and a.dtype.kind not in "biuf": raise TypeError(f"its dtype is {a.dtype}")
+        t = torch.as_tensor(a, device=device, dtype=torch.float32 if dtype == "float32" else None)
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise ValueError(f"{name} must hold numbers (an array, tensor or nested list of floats); got "
+                         f"{type(x).__name__}: {e}") from None
+    if dtype == "float32":
+        ok = np.isfinite(a) if isinstance(a, np.ndarray) else torch.isfinite(a)
+        if not ok.all():
+            bad = np.argwhere(~np.asarray(ok.cpu() if isinstance(ok, torch.Tensor) else ok))
+            more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+            raise ValueError(f"{name} holds NaN or inf at index {', '.join(map(str, map(tuple, bad[:3].tolist())))}"
+                             f"{more}: a policy cannot act on non-finite observations; check the env (or the "
+                             "wrapper) that produced them.")
+    return t
 
 @patch
 def _history_fields(self: ChunkPolicy, obs_history) -> tuple:
@@ -159,7 +174,7 @@ def _history_fields(self: ChunkPolicy, obs_history) -> tuple:
     raw = obs_history if sp.is_dict else {"obs": obs_history}
     out, single, B = {}, None, None
     for k, v in raw.items():
-        t = _as_tensor(v, sp.dtype(k), self.device)
+        t = _as_tensor(v, sp.dtype(k), self.device, "obs_history" if not sp.is_dict else f"obs_history[{k!r}]")
         shape = sp.shape(k)
         s = t.ndim == 1 + len(shape)
         if (t.ndim not in (1 + len(shape), 2 + len(shape)) or tuple(t.shape[-1 - len(shape):]) != (To, *shape)
@@ -211,7 +226,7 @@ def _step_fields(self: ChunkPolicy, obs) -> dict:
     raw = obs if sp.is_dict else {"obs": obs}
     out, batched = {}, self._batched
     for k, v in raw.items():
-        t = _as_tensor(v, sp.dtype(k), self.device)
+        t = _as_tensor(v, sp.dtype(k), self.device, "obs" if not sp.is_dict else f"obs[{k!r}]")
         shape = sp.shape(k)
         # fixed by the episode's first valid call
         b = t.ndim == len(shape) + 1 if batched is None else batched
@@ -225,6 +240,13 @@ def _step_fields(self: ChunkPolicy, obs) -> dict:
         out[k] = t if b else t[None]
     n = {v.shape[0] for v in out.values()}
     if len(n) > 1: raise ValueError(f"the fields of obs hold different numbers of envs: {sorted(n)}.")
+    N = n.pop()
+    if self._n_envs is not None and N != self._n_envs:
+        raise ValueError(f"obs holds {N} env(s) but reset(n_envs={self._n_envs}) fixed the batch at {self._n_envs}; "
+                         f"call reset(n_envs={N}) (or reset()) to change it.")
+    if self._hist is not None and N != next(iter(self._hist.values())).shape[0]:
+        raise ValueError(f"obs holds {N} env(s) but this episode started with "
+                         f"{next(iter(self._hist.values())).shape[0]}; call reset() before changing the batch.")
     self._batched = batched
     return out
 

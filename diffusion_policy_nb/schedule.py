@@ -42,6 +42,7 @@ def rescale_terminal_snr(betas: np.ndarray, terminal_sqrt_abar: float = TERMINAL
     "Lin et al. 2024 (Alg. 1): shift and scale √ᾱ_t so that √ᾱ_1 is kept and √ᾱ_T becomes `terminal_sqrt_abar`."
     sa = np.sqrt(np.cumprod(1 - betas))
     if sa[-1] <= terminal_sqrt_abar: return betas                       # already ends in (almost) pure noise
+    if len(betas) == 1: return np.array([1 - terminal_sqrt_abar ** 2])  # T = 1: the one step is the last one
     sa = (sa - sa[-1]) * (sa[0] - terminal_sqrt_abar) / (sa[0] - sa[-1]) + terminal_sqrt_abar
     abar = sa ** 2
     return 1 - abar / np.append(1.0, abar[:-1])
@@ -105,6 +106,10 @@ class NoiseScheduler:
             betas = linear_betas(T, beta_start, beta_end, rescale=rescale_betas)
         else: betas = cosine_betas(T)
         abar = np.cumprod(1 - betas)
+        if not (np.isfinite(betas).all() and (betas > 0).all() and (betas < 1).all()):
+            raise ValueError(f"noise_schedule={noise_schedule!r} with n_diffusion_steps={T}, beta_start={beta_start}, "
+                             f"beta_end={beta_end} gives betas outside (0, 1) (first bad: "
+                             f"{betas[~((betas > 0) & (betas < 1))][:3]}); choose other values.")
         if abar[-1] > max_terminal_abar:
             raise ValueError(
                 f"noise_schedule={noise_schedule!r} with n_diffusion_steps={T}, beta_start={beta_start}, "

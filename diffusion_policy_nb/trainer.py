@@ -192,6 +192,11 @@ def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = No
     c, st = self.cfg, self.state
     warm_left = max(0, c.warmup_steps - st.n_env_steps)
     planned = int(max(0, total_timesteps - warm_left) * c.updates_per_step) if n_updates is None else n_updates
+    if planned == 0:
+        warnings.warn(f"train(total_timesteps={total_timesteps}) ends within the warm-up (config['warmup_steps']="
+                      f"{c.warmup_steps} expert steps before the first update, {warm_left} of them left): it collects "
+                      "but performs no gradient update. Collect more steps, or lower warmup_steps.", RuntimeWarning,
+                      stacklevel=2)
     if total_timesteps == 0 and self.buffer.n_episodes == 0:
         raise ValueError("train(n_updates=...) needs demonstrations in the buffer: give config['dataset'] or collect "
                          "first.")
@@ -245,11 +250,13 @@ def _run(self: Trainer) -> dict:
     if not self.ready and self.buffer.n_episodes > 0: self._fit_normalizers()   # a call that ended within the warm-up
     self._log_loss()
     wall, du = time.time() - t0, st.n_updates - u0
-    m = dict(loss=st.recent_loss(u0, c.log_every), loss_history=list(st.loss_history), n_updates=st.n_updates,
+    loss = st.recent_loss(u0, c.log_every)
+    m = dict(loss=loss if np.isfinite(loss) else None, loss_history=list(st.loss_history), n_updates=st.n_updates,
              n_env_steps=st.n_env_steps, n_episodes=st.n_episodes, wall_time=wall,
              updates_per_sec=du / wall if wall > 0 else float("nan"),
              samples_per_sec=du * c.batch_size / wall if wall > 0 else float("nan"))
-    if c.eval_episodes > 0 and self.dist.is_main and self.ready:             # under torchrun: rank 0 evaluates
+    # under torchrun: rank 0 evaluates; a run without any update has nothing to evaluate (train() warned)
+    if c.eval_episodes > 0 and self.dist.is_main and self.ready and st.n_updates > 0:
         ev = self.evaluate(c.eval_episodes)
         m.update(eval_return_mean=ev["mean"], eval_return_std=ev["std"], eval_returns=ev["returns"])
     if c.run_dir is not None: self.save(Path(c.run_dir) / "checkpoint")
@@ -282,6 +289,9 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
     c = self.cfg
     seeds = list(range(c.eval_seed, c.eval_seed + n_episodes)) if seeds is None else [int(s) for s in seeds]
     if agent == "expert" and self.expert is None: raise ValueError("This Trainer has no expert to evaluate.")
+    if agent == "policy" and self.n_updates == 0:
+        raise ValueError("The policy is not trained yet: this Trainer has done no gradient update (n_updates=0). "
+                         "Call train(total_timesteps=N) with N beyond config['warmup_steps'], or train(n_updates=N).")
     g = torch.Generator(device=self.device).manual_seed(c.seed + 7)
     who = self.ema_policy() if agent == "policy" else self.expert
     out = dict(evaluate_agent(who, self.env_id if self._env_is_id else self.env, seeds, self.env_kwargs, batched, g,
