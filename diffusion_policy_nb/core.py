@@ -137,9 +137,10 @@ class Progress:
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
 
-# %% ../nbs/00_core.ipynb #e3c7b02e
+# %% ../nbs/00_core.ipynb #d546d29e
 import json, math
 
+# %% ../nbs/00_core.ipynb #e3c7b02e
 def _finite_or_none(x):
     if isinstance(x, dict): return {k: _finite_or_none(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)): return [_finite_or_none(v) for v in x]
