@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 DRY=0; [ "${1:-}" = "--dry-run" ] && DRY=1
 OUT=${OUT:-/tmp/gpu_check}; mkdir -p "$OUT"
 if [ $DRY = 1 ]; then
-  DEV=cpu; SECS=0.05; TRANS=2000; STEPS=450; EVAL=2; PLAN_SECS=0.2
+  DEV=cpu; SECS=0.05; TRANS=2000; STEPS=700; EVAL=2; PLAN_SECS=0.2
 else
   DEV=cuda; SECS=2; TRANS=50000; STEPS=20000; EVAL=50; PLAN_SECS=2
   python -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 'no CUDA device: use --dry-run')"
