@@ -240,8 +240,9 @@ class ConditionalUnet1D(nn.Module):
 
 # %% ../nbs/02_denoiser.ipynb #7c556c20
 class TransformerDenoiser(nn.Module):
-    """Chi et al.'s time-series diffusion transformer: x (B, Tp, Da), t (B,), c (B, To·D) -> ε̂ (B, Tp, Da). Action tokens
-    attend to each other (causally with `causal_attn`) and, by cross-attention, to [time, obs_1..obs_To] tokens."""
+    """Chi et al.'s time-series diffusion transformer: x (B, Tp, Da), t (B,), c (B, To·D) -> ε̂ (B, Tp, Da).
+    Action tokens attend to each other (causally with `causal_attn`) and, by cross-attention, to [time, obs_1..obs_To]
+    tokens."""
     no_weight_decay = ("pos_emb", "cond_pos_emb")    # learned positions: no weight decay (the reference's groups)
 
     def __init__(self,
@@ -256,7 +257,7 @@ class TransformerDenoiser(nn.Module):
                  p_drop_attn: float = 0.01,     # dropout inside the attention and MLP sublayers
                  causal_attn: bool = True,      # action i attends to actions <= i
                  time_as_cond: bool = True,     # time as a conditioning token (else a token before the actions)
-                 n_cond_layers: int = 0):       # 0: an MLP over the conditioning tokens; > 0: transformer encoder layers
+                 n_cond_layers: int = 0):       # 0: an MLP over the condition tokens; > 0: encoder layers
         super().__init__()
         for k, v in dict(action_dim=action_dim, cond_dim=cond_dim, action_horizon=action_horizon,
                          obs_horizon=obs_horizon, n_layer=n_layer, n_head=n_head, n_emb=n_emb).items():
