@@ -15,7 +15,7 @@ import torch
 from fastcore.basics import patch
 from torch import nn
 
-from .core import check_positive, get_device
+from .core import DataFileError, check_positive, get_device, reading
 
 # %% auto #0
 __all__ = ['FORMAT_NAME', 'FORMAT_VERSION', 'OBS_KEYS', 'ACTION_KEYS', 'DONE_KEYS', 'DATASET_ADAPTERS', 'as_numpy',
@@ -604,8 +604,9 @@ def read_ours(path) -> tuple:
 @patch(cls_method=True)
 def load(cls: ReplayBuffer, path, device="cpu", capacity: Optional[int] = None) -> ReplayBuffer:
     "Read a buffer written by `save` (our format); `capacity` defaults to the saved one."
-    obs, action, ends, meta, cap = read_ours(path)
-    return build_buffer(obs, action, ends, meta, capacity or cap, device)
+    with reading(path, "replay buffer file (ReplayBuffer.save)"):
+        obs, action, ends, meta, cap = read_ours(path)
+        return build_buffer(obs, action, ends, meta, capacity or cap, device)
 
 # %% ../nbs/03_data.ipynb #bcf37fc5
 import importlib
@@ -654,7 +655,12 @@ def read_npz(path, obs_key=None, action_key=None) -> tuple:
             elif any(k in files for k in DONE_KEYS):                       # an episode ends after each flagged step
                 done = np.zeros(len(obs), bool)
                 for k in DONE_KEYS:
-                    if k in files: done |= np.asarray(z[k]).reshape(-1).astype(bool)[:len(obs)]
+                    if k not in files: continue
+                    flags = np.asarray(z[k]).reshape(-1)
+                    if len(flags) != len(obs):
+                        raise ValueError(f"{k} has {len(flags)} entries but there are {len(obs)} steps: one flag per "
+                                         "step is needed.")
+                    done |= flags.astype(bool)
                 ends = np.flatnonzero(done) + 1
                 # the last, unflagged, episode
                 if not len(ends) or ends[-1] != len(obs): ends = np.append(ends, len(obs))
@@ -738,7 +744,9 @@ def dataset_format(path) -> str:
     p = Path(path)
     if p.is_dir():
         if any((p / m).exists() for m in (".zgroup", "zarr.json")): return "zarr"
-        return "minari"
+        if any((p / m).is_file() for m in ("data/main_data.hdf5", "main_data.hdf5")): return "minari"
+        raise ValueError(f"{p} is a folder holding neither a zarr store (.zgroup or zarr.json) nor a Minari dataset "
+                         f"(data/main_data.hdf5){' (it is empty)' if not any(p.iterdir()) else ''}.")
     if not p.exists():
         if (minari_root() / str(path)).is_dir(): return "minari"
         raise FileNotFoundError(f"{str(path)!r} does not exist (and is not a Minari dataset id under {minari_root()}).")
@@ -758,21 +766,22 @@ def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, o
                  action_key=None, obs_spec: Optional[ObsSpec] = None, action_dim: Optional[int] = None) -> ReplayBuffer:
     """Load demonstrations from our format, a plain `.npz`, a diffusion_policy zarr store or a Minari HDF5 dataset;
     given the target `obs_spec` and `action_dim`, a task's own layout first (`DATASET_ADAPTERS`, e.g. Push-T's)."""
-    if obs_spec is not None and obs_key is None and action_key is None:
-        for adapt in DATASET_ADAPTERS:
-            got = adapt(path, obs_spec, action_dim)
-            if got is not None: return build_buffer(*got, capacity=capacity, device=device, env=env)
-    fmt = dataset_format(path)
-    if fmt != "zarr" and fmt != "npz" and action_key is not None:
-        raise ValueError(f"action_key={action_key!r} does not apply to a {fmt} dataset.")
-    if fmt == "ours":
-        if obs_key is not None: raise ValueError(f"obs_key={obs_key!r} does not apply to our own format.")
-        obs, action, ends, meta, cap = read_ours(path)
-        capacity = capacity or cap
-    elif fmt == "npz": obs, action, ends, meta = read_npz(path, obs_key, action_key)
-    elif fmt == "zarr": obs, action, ends, meta = read_zarr(path, obs_key, action_key)
-    else: obs, action, ends, meta = read_minari(path, obs_key)
-    return build_buffer(obs, action, ends, meta, capacity, device, env)
+    with reading(path, "dataset"):                              # any failure names the file
+        if obs_spec is not None and obs_key is None and action_key is None:
+            for adapt in DATASET_ADAPTERS:
+                got = adapt(path, obs_spec, action_dim)
+                if got is not None: return build_buffer(*got, capacity=capacity, device=device, env=env)
+        fmt = dataset_format(path)
+        if fmt != "zarr" and fmt != "npz" and action_key is not None:
+            raise ValueError(f"action_key={action_key!r} does not apply to a {fmt} dataset.")
+        if fmt == "ours":
+            if obs_key is not None: raise ValueError(f"obs_key={obs_key!r} does not apply to our own format.")
+            obs, action, ends, meta, cap = read_ours(path)
+            capacity = capacity or cap
+        elif fmt == "npz": obs, action, ends, meta = read_npz(path, obs_key, action_key)
+        elif fmt == "zarr": obs, action, ends, meta = read_zarr(path, obs_key, action_key)
+        else: obs, action, ends, meta = read_minari(path, obs_key)
+        return build_buffer(obs, action, ends, meta, capacity, device, env)
 
 # %% ../nbs/03_data.ipynb #9be41299
 @patch

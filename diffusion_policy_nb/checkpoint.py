@@ -14,12 +14,14 @@ from typing import Any, Callable, Optional
 import gymnasium as gym
 import torch
 
-from .core import strict_json
+from .core import DataFileError, check_json_fields, reading, sha256_file, strict_json
 from .buffer import ObsSpec, ReplayBuffer
+from .config import ALGOS, Config
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT_VERSION', 'TrainState', 'write_checkpoint', 'find_checkpoint', 'read_meta', 'state_field',
-           'append_metrics', 'check_writable', 'env_from_meta', 'write_trainer_files', 'load_trainer']
+__all__ = ['CHECKPOINT_FORMAT_VERSION', 'META_KINDS', 'BUFFER_HINT', 'TrainState', 'write_checkpoint', 'find_checkpoint',
+           'read_meta', 'check_meta', 'state_field', 'append_metrics', 'check_writable', 'env_from_meta',
+           'metrics_size', 'truncate_metrics', 'write_trainer_files', 'load_trainer']
 
 # %% ../nbs/05e_checkpoint.ipynb #8ee9b501
 CHECKPOINT_FORMAT_VERSION = 2
@@ -114,17 +116,57 @@ def find_checkpoint(path) -> Path:
         if (p / "trainer.json").exists(): return p
     raise FileNotFoundError(f"No checkpoint in {path} (looked for trainer.json in it and in {path/'checkpoint'}).")
 
+# trainer.json's schema: every key with its type(s); `metrics_bytes` and `checksums` are optional (absent in older
+# checkpoints)
+META_KINDS = dict(format_version=int, library_version=str, algo=str, env_id=(str, type(None)), env_given_as=str,
+                  env_spec=(str, type(None)), world_size=int, buffer_transitions=int, obs_spec=dict, action_dim=int,
+                  config=dict, env_kwargs=(dict, type(None)), counters=dict, opt_groups=list)
+
 def read_meta(path: Path) -> dict:
     "trainer.json of the checkpoint folder `path`, with its format version checked."
-    try: meta = json.loads((path / "trainer.json").read_text())
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{path/'trainer.json'} is not valid JSON ({e}): the checkpoint is corrupt.") from e
+    f = path / "trainer.json"
+    try: meta = json.loads(f.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise DataFileError(f"{f} is not valid JSON ({e}): the checkpoint is corrupt.") from e
+    if not isinstance(meta, dict): check_json_fields(meta, META_KINDS, str(f))
     if meta.get("format_version") != CHECKPOINT_FORMAT_VERSION:
         raise ValueError(f"{path} is a checkpoint of format_version={meta.get('format_version')!r} (library "
                          f"{meta.get('library_version')}); this library ({__version__}) reads "
                          f"format_version={CHECKPOINT_FORMAT_VERSION}. Retrain with this version, or train on its "
                          f"demonstrations: config['dataset']='{path / 'buffer'}' (the buffer file reads across "
                          "versions).")
+    return meta
+
+BUFFER_HINT = ("The checkpoint's replay buffer is damaged: Trainer.load(path, buffer=False) (which `dpnb eval` uses) "
+               "still loads the policy to evaluate it; to train on, retrain.")
+
+def check_meta(meta: dict, path: Path, buffer: bool = True) -> dict:
+    """Check trainer.json of the checkpoint folder `path` against its schema (`META_KINDS`), and the checkpoint's
+    binary files against the SHA-256 digests it records (the buffer's only when it will be read)."""
+    f = path / "trainer.json"
+    check_json_fields(meta, META_KINDS, str(f))
+    if meta["algo"] not in ALGOS: raise DataFileError(f"{f}: 'algo'={meta['algo']!r} is not one of {list(ALGOS)}.")
+    if not all(isinstance(g, dict) for g in meta["opt_groups"]):
+        raise DataFileError(f"{f}: 'opt_groups' must be a list of objects; the file is corrupt.")
+    if not isinstance(meta.get("metrics_bytes"), (int, type(None))) or isinstance(meta.get("metrics_bytes"), bool):
+        raise DataFileError(f"{f}: 'metrics_bytes'={meta['metrics_bytes']!r} must be an integer or null.")
+    sums = meta.get("checksums", {})
+    if not isinstance(sums, dict) or not all(isinstance(v, str) for v in sums.values()):
+        raise DataFileError(f"{f}: 'checksums' must map file names to SHA-256 digests; the file is corrupt.")
+    for name, digest in sums.items():
+        if name == "buffer" and not buffer: continue
+        if name not in ("state.safetensors", "buffer"): raise DataFileError(f"{f}: 'checksums' names {name!r}.")
+        hint = f" {BUFFER_HINT}" if name == "buffer" else ""
+        if not (path / name).is_file():
+            raise DataFileError(f"{path / name} is missing: the checkpoint is incomplete.{hint}")
+        if sha256_file(path / name) != digest:
+            raise DataFileError(f"{path / name} does not match the SHA-256 digest recorded in {f}: the file was "
+                                f"truncated or altered after it was written.{hint}")
+    with reading(f, "checkpoint metadata (trainer.json)"): ObsSpec.from_json(meta["obs_spec"])
+    try: Config.from_dict(dict(meta["config"], device="cpu"))              # the device is checked when loading
+    except (KeyError, TypeError, ValueError) as e:
+        raise DataFileError(f"{f}: its 'config' is not valid for this library ({e.args[0] if e.args else e}); the "
+                            "file was edited or is corrupt.") from e
     return meta
 
 # %% ../nbs/05e_checkpoint.ipynb #629b70f4
@@ -166,6 +208,22 @@ def env_from_meta(meta: dict, path: Path):
                          "pass env=<the same env>.")
     return meta["env_id"]
 
+def metrics_size(run_dir) -> Optional[int]:
+    "Bytes in `run_dir`/metrics.jsonl (None without one): a checkpoint records it, a resume truncates back to it."
+    p = None if run_dir is None else Path(run_dir) / "metrics.jsonl"
+    return p.stat().st_size if p is not None and p.exists() else None
+
+def truncate_metrics(run_dir, size: Optional[int]) -> int:
+    """Cut `run_dir`/metrics.jsonl back to `size` bytes (the lines a killed run logged after its last checkpoint,
+    which the resumed run logs again); returns how many lines were dropped."""
+    p = None if run_dir is None or size is None else Path(run_dir) / "metrics.jsonl"
+    if p is None or not p.exists() or p.stat().st_size <= size: return 0
+    with open(p, "r+b") as f:
+        f.seek(size)
+        dropped = f.read().count(b"\n")
+        f.truncate(size)
+    return dropped
+
 def write_trainer_files(self, tmp: Path):
     "Every file of a `Trainer`'s checkpoint (see the table above), into the folder `tmp`."
     t = self.optim.tensors()                                                 # weights, EMA, AdamW (per parameter)
@@ -183,16 +241,17 @@ def write_trainer_files(self, tmp: Path):
                 env_id=self.env_id, env_given_as="id" if self._env_is_id else "instance", env_spec=spec_json,
                 world_size=self.dist.world_size, buffer_transitions=len(self.buffer), obs_spec=self.obs_spec.to_json(),
                 action_dim=self.action_dim, config=asdict(self.cfg), env_kwargs=self.env_kwargs,
-                counters=self.state.to_json(),
+                counters=self.state.to_json(), metrics_bytes=metrics_size(self.cfg.run_dir),
                 opt_groups=[{k: v for k, v in g.items() if k != "params"}
                             for g in self.opt.state_dict()["param_groups"]])
+    meta["checksums"] = {n: sha256_file(tmp / n) for n in ("state.safetensors", "buffer") if (tmp / n).is_file()}
     (tmp / "trainer.json").write_text(strict_json(meta, indent=1))
 
-def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optional[str] = None):
+def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optional[str] = None, buffer: bool = True):
     """Rebuild a `cls` (the `Trainer`) from a checkpoint folder or a run folder holding `checkpoint/`: see
-    `Trainer.load`."""
+    `Trainer.load`. Every file is checked, and an error names the file and what to do."""
     path = find_checkpoint(path)
-    meta = read_meta(path)
+    meta = check_meta(read_meta(path), path, buffer)
     cfg = dict(meta["config"], **({} if device is None else dict(device=device)))
     env = env_from_meta(meta, path) if env is None else env
     env_id = env if isinstance(env, str) else getattr(getattr(env, "spec", None), "id", None)
@@ -201,19 +260,27 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
     state = TrainState.from_json(meta.get("counters"), str(path / "trainer.json"))
     try: tensors = load_file(str(path / "state.safetensors"), device="cpu")
     except Exception as e:
-        raise ValueError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or "
-                         "corrupt.") from e
+        raise DataFileError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or "
+                            "corrupt.") from e
     cfg_dataset = cfg.pop("dataset", None)
     tr = cls(meta["algo"], env, config=cfg, expert=expert, env_kwargs=meta.get("env_kwargs"), _require_data=False)
     tr.cfg.dataset = cfg_dataset
     if tr.obs_spec.to_json() != meta["obs_spec"] or tr.action_dim != meta["action_dim"]:
         raise ValueError(f"{path} is for observations {ObsSpec.from_json(meta['obs_spec'])} and action_dim="
                          f"{meta['action_dim']}; the env has {tr.obs_spec} and {tr.action_dim}.")
-    if meta.get("buffer_transitions", 1) > 0: tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
-    tr.optim.load_tensors(tensors, meta["opt_groups"], tr.device)
-    # absent when saved before any episode ended
-    if "action_norm.scale" in tensors: tr.policy.load_normalizers(tensors)
-    torch.set_rng_state(tensors["rng.torch"])
+    if buffer and meta["buffer_transitions"] > 0:
+        try: tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
+        except (DataFileError, FileNotFoundError) as e:
+            raise DataFileError(f"{e} {BUFFER_HINT}") from e
+        if len(tr.buffer) != meta["buffer_transitions"]:
+            raise DataFileError(f"{path/'buffer'} holds {len(tr.buffer)} transitions but trainer.json says "
+                                f"{meta['buffer_transitions']}: the checkpoint is inconsistent.")
+    tr._evaluate_only = not buffer and meta["buffer_transitions"] > 0
+    with reading(path / "state.safetensors", "checkpoint state file (safetensors)", "The checkpoint is corrupt."):
+        tr.optim.load_tensors(tensors, meta["opt_groups"], tr.device)
+        # absent when saved before any episode ended
+        if "action_norm.scale" in tensors: tr.policy.load_normalizers(tensors)
+        torch.set_rng_state(tensors["rng.torch"])
     try: tr.gen.set_state(tensors["rng.gen"])
     # saved by a generator of another device type (a CUDA run loaded on a CPU, or back)
     except RuntimeError:
@@ -224,6 +291,7 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
     tr.state = state
     tr._loss_acc.fill_(state.loss_acc)
     tr._last_ckpt_update = state.n_updates
+    tr._metrics_offset = meta.get("metrics_bytes")          # a resume cuts metrics.jsonl back to this checkpoint
     tr.collector.n_episodes = state.n_episodes                  # a checkpoint mid-episode restarts that episode
     if state.in_episode: tr.buffer.discard_open_episode()
     return tr

@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/cli.html.md"""
 
 # %% ../nbs/07_cli.ipynb #366ed6bb
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, os, re, shutil, sys, time
 from dataclasses import fields, asdict
 from pathlib import Path
 from typing import Optional, Sequence
@@ -23,8 +23,8 @@ from .rollout import run_episodes
 from .distributed import torchrun_job
 
 # %% auto #0
-__all__ = ['PRESETS', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'build_parser', 'obs_labels', 'write_plots', 'record_rollout',
-           'main']
+__all__ = ['PRESETS', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'build_parser', 'obs_labels', 'write_plots',
+           'record_rollout', 'cli_words', 'main']
 
 # %% ../nbs/07_cli.ipynb #98a86a3a
 def _bool(s: str) -> bool:
@@ -145,15 +145,41 @@ def record_rollout(trainer: Trainer, seed: int) -> dict:
     return dict(obs=obs, action=np.array(res["actions"][0]), **{"return": float(res["returns"][0])})
 
 # %% ../nbs/07_cli.ipynb #4b3b9602
-def _train(args) -> Optional[dict]:
+def _train_settings(args) -> tuple:
+    "The run's config overrides and runtime settings from the flags, every argument checked before any work."
+    for flag, v, zero_ok in (("--total-timesteps", args.total_timesteps, False), ("--n-updates", args.n_updates, False),
+                             ("--eval-episodes-final", args.eval_episodes_final, True)):
+        if v is not None and (v < 0 or (v == 0 and not zero_ok)):
+            raise ValueError(f"{flag} {v}: must be {'>= 0' if zero_ok else '> 0'}.")
+    if args.total_timesteps is not None and args.n_updates is not None:
+        raise ValueError(f"--total-timesteps {args.total_timesteps} and --n-updates {args.n_updates}: give one, "
+                         "--total-timesteps N (collect N expert steps and train as they come) or --n-updates N "
+                         "(N updates on --dataset or the shipped demonstrations).")
     given = {f.name: getattr(args, f.name) for f in fields(Config)
              if f.name not in ("run_dir", "eval_episodes") and getattr(args, f.name, None) is not None}
     if args.quiet: given["progress"] = False
     runtime = {k: given.pop(k) for k in RUNTIME_KEYS if k in given}
     overrides = dict(PRESETS[args.preset], **given) if args.preset else given
-    seed = overrides.get("seed", Config.seed)
+    Config.from_dict(dict(overrides, **runtime))                      # bad values fail here, before any env or file
+    return overrides, runtime
+
+def _has_checkpoint(run_dir: Path) -> bool:
+    try: return find_checkpoint(run_dir) is not None
+    except FileNotFoundError: return False
+
+def _train(args) -> Optional[dict]:
+    overrides, runtime = _train_settings(args)
     algo, env = args.algo or "diffusion", args.env or "Pendulum-v1"
-    run_dir = Path(args.run_dir or f"runs/{env.replace('/', '_')}-{algo}-seed{seed}")
+    run_dir = Path(args.run_dir or f"runs/{env.replace('/', '_')}-{algo}-seed{overrides.get('seed', Config.seed)}")
+    created = not run_dir.exists()
+    try: return _train_in(args, run_dir, overrides, runtime, algo, env)
+    except Exception:
+        # a run that failed before its first checkpoint leaves no folder behind (rank 0 owns it under torchrun)
+        if created and run_dir.is_dir() and not _has_checkpoint(run_dir) and os.environ.get("RANK", "0") == "0":
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+
+def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, env: str) -> Optional[dict]:
     try: ckpt = find_checkpoint(run_dir)
     except FileNotFoundError: ckpt = None
     if ckpt is not None:
@@ -162,7 +188,10 @@ def _train(args) -> Optional[dict]:
         _check_same_run(tr, args, overrides, run_dir)
         for k, v in runtime.items(): setattr(tr.cfg, k, v)
         if tr.dist.is_main:
-            print(f"resuming {run_dir} at {tr.n_env_steps} env steps / {tr.n_updates} updates", file=sys.stderr)
+            c = tr.state.call
+            print(f"resuming {run_dir} from its checkpoint at {tr.n_env_steps} env steps / {tr.n_updates} updates "
+                  f"(the run's target: {c['target_env_steps']} env steps / {c['target_updates']} updates)",
+                  file=sys.stderr)
         metrics = tr.resume()
     else:
         if env not in BUILTIN_EXPERTS and env not in BUILTIN_DATASETS and overrides.get("dataset") is None:
@@ -184,6 +213,11 @@ def _train(args) -> Optional[dict]:
             raise ValueError(f"--total-timesteps {total} ends within the warm-up (--warmup-steps {warm}: expert steps "
                              "collected before the first update), so no gradient update would run; give more "
                              "--total-timesteps or a smaller --warmup-steps.")
+        stale = run_dir / "metrics.jsonl"
+        if stale.exists() and os.environ.get("RANK", "0") == "0":     # killed before its first checkpoint
+            stale.replace(run_dir / "metrics.jsonl.old")
+            print(f"{run_dir} holds no checkpoint (the run there stopped before writing one): starting from scratch; "
+                  "its log is kept as metrics.jsonl.old", file=sys.stderr)
         tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir), **runtime), env_kwargs=args.env_kwargs)
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
     # under torchrun: rank 0 evaluates, plots and reports
@@ -219,7 +253,10 @@ def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
                          "or give another --run-dir for a new run.")
 
 def _eval(args) -> dict:
-    tr = Trainer.load(args.run_dir)
+    if args.episodes <= 0: raise ValueError(f"--episodes {args.episodes}: must be > 0.")
+    if args.seed_start is not None and args.seed_start < 0:
+        raise ValueError(f"--seed-start {args.seed_start}: must be >= 0.")
+    tr = Trainer.load(args.run_dir, buffer=False)                   # evaluation never reads the demonstrations
     if args.quiet: tr.cfg.progress = False
     start = tr.cfg.eval_seed if args.seed_start is None else args.seed_start
     seeds = list(range(start, start + args.episodes))
@@ -233,15 +270,35 @@ def _eval(args) -> dict:
     (Path(args.run_dir) / "eval.json").write_text(strict_json(out, indent=1))
     return out
 
+# the library's words for an argument, and the flag a shell user types instead
+_CLI_WORDS = ((re.compile(r"Trainer\.load\(path, buffer=False\) \(which `dpnb eval` uses\)"),
+               lambda m: "`dpnb eval RUN_DIR` (which does not read the buffer)"),
+              (re.compile(r"train\((total_timesteps|n_updates)\s*[=>][^)]*\)"), lambda m: f"--{_flag(m[1])} N"),
+              (re.compile(r"config\[['\"](\w+)['\"]\]="), lambda m: f"--{_flag(m[1])} "),
+              (re.compile(r"config\[['\"](\w+)['\"]\]"), lambda m: f"--{_flag(m[1])}"),
+              (re.compile(r"(?<![-\w])(total_timesteps|n_updates|env_kwargs)(?=[=\s>])"), lambda m: f"--{_flag(m[1])}"),
+              (re.compile(r"(?<![-\w])(obs_key|action_key)="), lambda m: f"--dataset-{_flag(m[1])} "))
+
+def _flag(name: str) -> str: return name.replace("_", "-")
+
+def cli_words(msg: str) -> str:
+    "An error message of the library with Python argument names (`config['batch_size']`) turned into flags."
+    for pat, rep in _CLI_WORDS: msg = pat.sub(rep, msg)
+    return msg
+
+# the errors a user's input can cause: printed as one line, exit status 2 (anything else is a bug: a traceback)
+USER_ERRORS = (ValueError, KeyError, TypeError, FileNotFoundError, ImportError, OSError)
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     "Entry point of the `dpnb` console script (under torchrun, each rank's work runs inside one `torchrun_job`)."
     args = build_parser().parse_args(argv)
     with torchrun_job() as job:
         try: out = _train(args) if args.command == "train" else _eval(args)
-        except (ValueError, KeyError, TypeError, FileNotFoundError) as e:
+        except USER_ERRORS as e:
             # under torchrun: do not wait for the other ranks
             job.abandon()
-            print(f"dpnb {args.command}: error: {e}", file=sys.stderr)
+            msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+            print(f"dpnb {args.command}: error: {cli_words(msg)}", file=sys.stderr)
             return 2
         if out is not None: print(strict_json(out, indent=1))
     return 0

@@ -76,8 +76,10 @@ class Config:
     dataset_obs_key: Optional[str] = None
     dataset_action_key: Optional[str] = None  # the dataset's action key (None: "action" or "actions")
     run_dir: Optional[str] = None        # where logs and checkpoints go (None: nowhere)
-    # updates between checkpoints when run_dir is set (taken at the next episode boundary)
+    # updates between checkpoints when run_dir is set (taken at the next episode boundary); the first one is taken
+    # at the first episode boundary after the warm-up, so a short run can resume too
     checkpoint_every: int = 5000
+    checkpoint_interval: float = 300.0   # seconds: also checkpoint when this long has passed since the last (0: off)
     log_every: int = 100                 # updates between loss log lines
     # progress: a bar on a terminal, else a plain line to stderr every `progress_every` seconds
     # (None: on unless under test or in a Jupyter kernel; False: off, as `dpnb train --quiet`)
@@ -111,7 +113,7 @@ _POSITIVE_INT = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_d
 _NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed", "n_cond_layers")
 _POSITIVE_FLOAT = ("learning_rate", "beta_start", "beta_end", "updates_per_step", "dist_timeout")
 _NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature",
-                 "progress_every")
+                 "progress_every", "checkpoint_interval")
 _CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
                 lr_schedule=("cosine", "constant"), obs_encoder=tuple(ENCODERS))
 

@@ -13,7 +13,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'check_choice', 'check_positive', 'closest', 'get_device', 'seed_everything', 'Progress', 'strict_json']
+__all__ = ['IN_TEST', 'check_choice', 'check_positive', 'closest', 'get_device', 'seed_everything', 'Progress', 'strict_json',
+           'DataFileError', 'reading', 'check_json_fields', 'sha256_file']
 
 # %% ../nbs/00_core.ipynb #2c7e3a6e
 IN_TEST = bool(os.environ.get("IN_TEST"))
@@ -151,3 +152,62 @@ def _finite_or_none(x):
 def strict_json(obj, indent: Optional[int] = None) -> str:
     "`json.dumps` without NaN/Infinity tokens: non-finite floats (also numpy's) become null."
     return json.dumps(_finite_or_none(obj), indent=indent, allow_nan=False)
+
+# %% ../nbs/00_core.ipynb #b091cd4b
+import contextlib, hashlib
+from pathlib import Path
+
+# %% ../nbs/00_core.ipynb #96676332
+class DataFileError(ValueError):
+    "A file the library reads is missing, truncated, corrupt or of another kind; the message names the path."
+
+@contextlib.contextmanager
+def reading(path, what: str, hint: str = ""):
+    """Read `path` (which should be a `what`, e.g. "npz dataset") inside this block: any error becomes a
+    `DataFileError` that names the path, what was expected and `hint` (how to recover)."""
+    try: yield
+    except (DataFileError, ImportError): raise                  # a missing extra is not the file's fault
+    except FileNotFoundError as e:
+        if str(path) in str(e): raise                              # "<path> does not exist" says it all
+        raise DataFileError(f"{path}: a part of this {what} is missing ({e}).{' ' + hint if hint else ''}") from e
+    except FileNotFoundError as e:
+        if str(path) in str(e): raise                              # "<path> does not exist" says it all
+        raise DataFileError(f"{path}: a part of this {what} is missing ({e}).{' ' + hint if hint else ''}") from e
+    except Exception as e:
+        msg, hint_s = str(e).strip().rstrip(".") or type(e).__name__, f" {hint}" if hint else ""
+        if isinstance(e, (ValueError, TypeError)) and str(path) in msg:     # a check that names the file already
+            raise DataFileError(msg + "." + (hint_s if hint not in msg else "")) from e
+        if isinstance(e, (ValueError, TypeError)):
+            raise DataFileError(f"{path} is not a valid {what}: {msg}.{hint_s}") from e
+        raise DataFileError(f"{path} is not a readable {what} ({type(e).__name__}: {msg}): it is missing, "
+                            f"truncated, corrupt or of another kind.{hint_s}") from e
+
+# %% ../nbs/00_core.ipynb #a4a3a556
+def check_json_fields(d, kinds: dict, where: str, section: str = "") -> dict:
+    """Check that `d` is a JSON object holding every key of `kinds` with a value of its type(s) (`None` allowed where
+    `type(None)` is listed; an int is not a bool); errors name the file `where`, the `section` and the key."""
+    name = f"{section!r} " if section else ""
+    if not isinstance(d, dict):
+        raise DataFileError(f"{where}: {name or 'the file '}must be a JSON object, got {type(d).__name__}; "
+                            "the file is corrupt.")
+    for k, kind in kinds.items():
+        if k not in d:
+            raise DataFileError(f"{where}: {name or 'the file '}has no {k!r}; the file is incomplete or corrupt.")
+        kind = kind if isinstance(kind, tuple) else (kind,)
+        v = d[k]
+        if not isinstance(v, kind) or (isinstance(v, bool) and bool not in kind):
+            want = " or ".join("null" if t is type(None) else t.__name__ for t in kind)
+            raise DataFileError(f"{where}: {section + '[' if section else ''}{k!r}{']' if section else ''}={v!r} "
+                                f"has the wrong type (expected {want}); the file is corrupt.")
+    return d
+
+# %% ../nbs/00_core.ipynb #3aaf8154
+def sha256_file(path) -> str:
+    "SHA-256 hex digest of a file's bytes (a folder: of its files' names and bytes, in name order)."
+    path, h = Path(path), hashlib.sha256()
+    for f in sorted(path.rglob("*")) if path.is_dir() else [path]:
+        if f.is_dir(): continue
+        if path.is_dir(): h.update(str(f.relative_to(path)).encode() + b"\0")
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""): h.update(block)
+    return h.hexdigest()

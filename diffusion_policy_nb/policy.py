@@ -17,6 +17,7 @@ from fastcore.basics import patch
 from torch import nn
 
 from .core import check_choice, check_positive, get_device
+from .core import DataFileError, check_json_fields, reading, sha256_file
 from .schedule import NoiseScheduler, SAMPLERS, PREDICTION_TYPES, SCHEDULES
 from .denoiser import make_denoiser, DENOISERS, TimestepEmbedding
 from .buffer import Normalizer, ObsSpec, fit_obs_normalizers
@@ -481,8 +482,9 @@ def save(self: ChunkPolicy, path, model: Optional[nn.Module] = None) -> Path:
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     tensors = self.tensors(model)
-    meta = dict(format_version=POLICY_FORMAT_VERSION, library_version=__version__, config=self.config())
     atomic_write(path / "policy.safetensors", lambda p: save_file(tensors, str(p)))
+    meta = dict(format_version=POLICY_FORMAT_VERSION, library_version=__version__, config=self.config(),
+                sha256=sha256_file(path / "policy.safetensors"))
     atomic_write(path / "policy.json", lambda p: p.write_text(json.dumps(meta, indent=1)))
     return path
 
@@ -491,20 +493,31 @@ def load_policy(path, device: str | torch.device = "cpu") -> ChunkPolicy:
     path = Path(path)
     if not (path / "policy.json").exists():
         raise FileNotFoundError(f"{path} holds no policy.json: not a saved policy folder.")
-    try: meta = json.loads((path / "policy.json").read_text())
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{path/'policy.json'} is not valid JSON ({e}); the file is corrupt.") from e
-    if meta.get("format_version") != POLICY_FORMAT_VERSION:
-        raise ValueError(f"{path} has policy format_version={meta.get('format_version')!r} (library "
-                         f"{meta.get('library_version')}); this library reads version {POLICY_FORMAT_VERSION}.")
+    f, fw = path / "policy.json", path / "policy.safetensors"
+    try: meta = json.loads(f.read_bytes())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise DataFileError(f"{f} is not valid JSON ({e}); the file is corrupt.") from e
+    if not isinstance(meta, dict) or meta.get("format_version") != POLICY_FORMAT_VERSION:
+        v = meta.get("format_version") if isinstance(meta, dict) else None
+        raise DataFileError(f"{path} has policy format_version={v!r} (library "
+                            f"{meta.get('library_version') if isinstance(meta, dict) else None}); this library reads "
+                            f"version {POLICY_FORMAT_VERSION}.")
+    check_json_fields(meta, dict(format_version=int, library_version=str, config=dict), str(f))
     cfg = dict(meta["config"])
-    algo = check_choice("algo", cfg.pop("algo"), POLICY_CLASSES)
-    try: tensors = load_file(str(path / "policy.safetensors"), device="cpu")
+    if cfg.get("algo") not in POLICY_CLASSES:
+        raise DataFileError(f"{f}: config['algo']={cfg.get('algo')!r} is not one of {list(POLICY_CLASSES)}.")
+    algo = cfg.pop("algo")
+    try: tensors = load_file(str(fw), device="cpu")
     except Exception as e:
-        raise ValueError(f"{path/'policy.safetensors'} could not be read as safetensors ({e}); the file is truncated "
-                         "or corrupt.") from e
-    pol = POLICY_CLASSES[algo](**cfg, device=device)
-    return pol.load_tensors(tensors).to(device)
+        raise DataFileError(f"{fw} could not be read as safetensors ({e}); the file is truncated or corrupt.") from e
+    if not isinstance(meta.get("sha256", ""), str): raise DataFileError(f"{f}: 'sha256' must be a hex digest.")
+    if meta.get("sha256") is not None and sha256_file(fw) != meta["sha256"]:
+        raise DataFileError(f"{fw} does not match the SHA-256 digest recorded in {f}: the file was truncated or "
+                            "altered after it was written.")
+    with reading(f, "policy metadata (policy.json)", "The file was edited or is corrupt."):
+        pol = POLICY_CLASSES[algo](**cfg, device=device)
+    with reading(fw, "policy weights file (safetensors)", "It does not match policy.json: the folder is corrupt."):
+        return pol.load_tensors(tensors).to(device)
 
 def normalizer_from_tensors(tensors: dict, prefix: str) -> Normalizer:
     "Rebuild a `Normalizer` from the entries of `tensors` whose names start with `prefix`."

@@ -14,7 +14,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 from fastcore.basics import patch
 
-from .core import Progress, check_choice, check_positive
+from .core import Progress, check_choice, check_positive, reading
 from .buffer import DATASET_ADAPTERS, ObsSpec, check_episode_ends, check_finite, _need
 from .rollout import env_steps, make_env
 from .evaluate import evaluate_agent
@@ -408,6 +408,9 @@ def _read_arrays(path) -> dict:
 def read_pusht(path) -> dict:
     """A Push-T dataset, checked: `state` (N, 5), `action` (N, 2), `episode_ends` (E,), and where present
     `velocity` (N, 5), `seeds` (E,), `info`."""
+    with reading(path, "Push-T dataset (.npz or .zarr)"): return _read_pusht(path)
+
+def _read_pusht(path) -> dict:
     a = _read_arrays(path)
     missing = [k for k in PUSHT_ZARR_KEYS if k not in a]
     if missing:

@@ -65,7 +65,20 @@ def make_env(env, **kw) -> gym.Env:
     if problem:
         if isinstance(env, str): e.close()
         raise ValueError(f"env {env_name(e)}: {problem}.")
+    if isinstance(env, str) and kw: _try_kwargs(e, env, kw)
     return e
+
+def _try_kwargs(e: gym.Env, env: str, kw: dict):
+    "Reset and step a made env once, so that keyword arguments it cannot use fail here, naming them."
+    try:
+        e.reset(seed=0)
+        lo, hi = (np.nan_to_num(np.asarray(b, np.float64), posinf=1.0, neginf=-1.0) for b in (e.action_space.low,
+                                                                                          e.action_space.high))
+        e.step(((lo + hi) / 2).astype(e.action_space.dtype))
+    except Exception as err:
+        e.close()
+        raise ValueError(f"env={env!r} with keyword arguments {kw} fails on its first reset or step "
+                         f"({type(err).__name__}: {err}); check the env_kwargs.") from err
 
 # %% ../nbs/03a_rollout.ipynb #3e704700
 class DictObs(gym.ObservationWrapper):

@@ -18,7 +18,7 @@ from .core import check_choice, check_positive, get_device
 # %% auto #0
 __all__ = ['SCHEDULES', 'TERMINAL_SQRT_ABAR', 'SAMPLERS', 'PREDICTION_TYPES', 'VARIANCE_TYPES', 'TIMESTEP_SPACINGS',
            'cosine_betas', 'linear_betas', 'rescale_terminal_snr', 'step_coefficients', 'NoiseScheduler',
-           'GaussianMixtureOracle', 'mode_report', 'demo']
+           'GaussianMixtureOracle', 'mode_report', 'dpm_solver_coefficients', 'demo']
 
 # %% ../nbs/01_schedule.ipynb #98e7cca5
 SCHEDULES = ("cosine", "linear")
@@ -65,7 +65,7 @@ def step_coefficients(abar_t: np.ndarray, abar_s: np.ndarray, sampler: str = "dd
     return np.sqrt(abar_s) - k * np.sqrt(abar_t), k, sigma         # DDIM eq. 12 rewritten in (x̂0, x_t)
 
 # %% ../nbs/01_schedule.ipynb #ba8b41c0
-SAMPLERS = ("ddim", "ddpm")
+SAMPLERS = ("ddim", "ddpm", "dpmsolver++")           # dpmsolver++: DPM-Solver++(2M), see "Fewer steps" below
 PREDICTION_TYPES = ("epsilon", "sample", "v_prediction")
 VARIANCE_TYPES = ("fixed_small", "fixed_large")
 TIMESTEP_SPACINGS = ("trailing", "leading")
@@ -178,13 +178,20 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
     abar = self.alphas_cumprod64
     abar_t = abar[ts]
     abar_s = np.append(abar[ts[1:]], 1.0)                                # ᾱ of the next visited step; 1 after the last
-    A, B, sigma = step_coefficients(abar_t, abar_s, sampler, eta, self.variance_type)
+    if sampler == "dpmsolver++":
+        if eta > 0: raise ValueError(f"eta={eta} applies to sampler='ddim' only; DPM-Solver++ is deterministic.")
+        A, B, C = dpm_solver_coefficients(abar_t, abar_s)
+        sigma = np.zeros_like(A)
+    else:
+        (A, B, sigma), C = step_coefficients(abar_t, abar_s, sampler, eta, self.variance_type), np.zeros(len(ts))
     self.sampler, self.eta, self.n_inference_steps = sampler, float(eta), int(n)
     self.timesteps = torch.tensor(ts, device=self.device)                # visited t, decreasing
     # per step: √ᾱ_t, √(1-ᾱ_t), A, B, σ as Python floats (rounded to float32): the sampling loop passes them to kernels
     # as scalars, with no tensor indexing and no device->host read
     self._coef = [tuple(float(np.float32(v)) for v in row)
                   for row in zip(np.sqrt(abar_t), np.sqrt(1 - abar_t), A, B, sigma)]
+    self._coef_prev = [float(np.float32(c)) for c in C]                 # weight of the previous step's x̂0 (multistep)
+    self._x0_prev = None
     self._index_of = {int(t): i for i, t in enumerate(ts)}               # for step(model_output, t, x_t)
     return self
 
@@ -220,8 +227,12 @@ def _step(self: NoiseScheduler, i: int, model_output, x_t, generator=None, noise
     sqrt_abar_t, sqrt_1m_abar_t, A, B, sigma = self._coef[i]
     # 2. x̂0 from the model output (DDPM eq. 15), optionally clipped
     x0 = self.predict_x0(model_output, x_t, sqrt_abar_t, sqrt_1m_abar_t)
-    # 3. mean of the step: posterior mean (DDPM eq. 7) or DDIM eq. 12, both as A·x̂0 + B·x_t
+    # 3. mean of the step: posterior mean (DDPM eq. 7) or DDIM eq. 12, both as A·x̂0 + B·x_t; DPM-Solver++(2M) adds
+    #    C·x̂0 of the previous step (Lu et al. 2022b, Alg. 2; C = 0 on the first and the last step)
     x_s = torch.add(A * x0, x_t, alpha=B)
+    C = self._coef_prev[i]
+    if C != 0.0: x_s = torch.add(x_s, self._x0_prev, alpha=C)
+    self._x0_prev = x0 if self.sampler == "dpmsolver++" else None
     # 4. add σ·z (z ~ N(0, I)); σ = 0 for DDIM with η = 0 and on the final DDPM step
     if self.sampler == "ddpm" or self.eta > 0:
         if noise is None: noise = torch.randn(x_t.shape, generator=generator, device=x_t.device, dtype=x_t.dtype)
@@ -293,6 +304,24 @@ def mode_report(x: torch.Tensor, means, std: float, n_sigma: float = 3.0):
     on = near <= n_sigma * std
     share = torch.bincount(k[on], minlength=len(mu)).double() / max(int(on.sum()), 1)
     return float(on.double().mean()), share.tolist()
+
+# %% ../nbs/01_schedule.ipynb #ba0bf5c5
+def dpm_solver_coefficients(abar_t: np.ndarray, abar_s: np.ndarray) -> tuple:
+    """DPM-Solver++(2M) per step: (A, B, C) with x_s = A·x̂0(t) + B·x_t + C·x̂0(previous visited t), for the visited
+    steps' ᾱ_t and the next ones' ᾱ_s (1 after the last). First and last steps are first order (C = 0)."""
+    abar_t, abar_s = np.asarray(abar_t, np.float64), np.asarray(abar_s, np.float64)
+    a_s, s_t, s_s = np.sqrt(abar_s), np.sqrt(1 - abar_t), np.sqrt(1 - abar_s)
+    lam_t = 0.5 * (np.log(abar_t) - np.log1p(-abar_t))                   # λ = log(α/σ)
+    with np.errstate(divide="ignore"): lam_s = 0.5 * (np.log(abar_s) - np.log(1 - abar_s))   # +inf at ᾱ_s = 1
+    h = lam_s - lam_t
+    phi = a_s * -np.expm1(-h)                                            # α_s (1 - e^{-h}): 1 on the last step
+    A, B, C = phi.copy(), s_s / s_t, np.zeros_like(phi)
+    second = np.r_[False, abar_s[1:] < 1]                                # a previous estimate, and not the last jump
+    r = np.ones_like(h)
+    r[1:] = (lam_t[1:] - lam_t[:-1]) / np.where(np.isfinite(h[1:]), h[1:], 1.0)
+    A[second] = phi[second] * (1 + 1 / (2 * r[second]))
+    C[second] = -phi[second] / (2 * r[second])
+    return A, B, C
 
 # %% ../nbs/01_schedule.ipynb #31204136
 def demo(T: int = 50, n: int = 20_000, seed: int = 0) -> dict:

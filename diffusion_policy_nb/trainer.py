@@ -25,6 +25,7 @@ from .config import Config, ALGOS
 from .optim import Optimization, lr_factor
 from .collector import Collector
 from .checkpoint import TrainState, append_metrics, check_writable, load_trainer, state_field
+from .checkpoint import truncate_metrics
 from .checkpoint import write_checkpoint, write_trainer_files
 from .evaluate import evaluate_agent
 
@@ -75,6 +76,7 @@ class Trainer:
         self.collector = Collector(self.env, self.expert, c.seed, self.obs_spec, self.action_dim, c.expert_noise,
                                    self.dist)
         self.state, self._last_ckpt_update = TrainState(), 0
+        self._last_ckpt_time, self._metrics_offset, self._evaluate_only = None, None, False   # see _due_checkpoint
         self._build()
 
     def _build(self):
@@ -144,8 +146,18 @@ def _collect(self: Trainer, max_steps: int, on_step):
                            n_env_steps=st.n_env_steps))
             if self.ready: self._fit_normalizers(last_episode=True)
         on_step()                                                           # the updates this step earned
-        if done and self.cfg.run_dir is not None and st.n_updates - self._last_ckpt_update >= self.cfg.checkpoint_every:
-            self._checkpoint()                                              # at an episode boundary: a clean state
+        if done and self._due_checkpoint(): self._checkpoint()              # at an episode boundary: a clean state
+
+@patch
+def _due_checkpoint(self: Trainer) -> bool:
+    """Whether the loop should checkpoint now: `checkpoint_every` updates since the last checkpoint, or the first update
+    of the run done and none written yet (a short run can resume too), or `checkpoint_interval` seconds since the last
+    (not under torchrun, whose ranks must agree without talking)."""
+    c, st = self.cfg, self.state
+    if c.run_dir is None or st.n_updates == self._last_ckpt_update: return False
+    if st.n_updates - self._last_ckpt_update >= c.checkpoint_every or self._last_ckpt_update == 0: return True
+    return (c.checkpoint_interval > 0 and not self.dist.enabled and self._last_ckpt_time is not None
+            and time.time() - self._last_ckpt_time >= c.checkpoint_interval)
 
 @patch
 def _checkpoint(self: Trainer):
@@ -214,7 +226,15 @@ def resume(self: Trainer) -> dict:
 def _run(self: Trainer) -> dict:
     "Run (or resume) the current call until its env-step and update targets are met."
     c, st, t0 = self.cfg, self.state, time.time()
+    if self._evaluate_only:
+        raise ValueError("this Trainer was loaded with buffer=False: it evaluates its policy but cannot train (its "
+                         "demonstrations were not read). Load it with buffer=True to resume.")
     u0, e0 = st.n_updates, st.n_env_steps
+    self._last_ckpt_time = t0
+    if self._metrics_offset is not None and self.dist.is_main:         # resumed: log each record once
+        dropped = truncate_metrics(c.run_dir, self._metrics_offset)
+        self._log(dict(kind="resume", n_updates=u0, n_env_steps=e0, dropped_lines=dropped))
+    self._metrics_offset = None
     tgt_u, tgt_e = st.call["target_updates"], st.call["target_env_steps"]
     if tgt_e > st.n_env_steps and self.expert is None:
         raise ValueError("this run still has env steps to collect but the Trainer has no expert: load it with "
@@ -243,8 +263,7 @@ def _run(self: Trainer) -> dict:
     while st.n_updates < tgt_u:                                               # dataset mode, or credit left at the end
         self._update()
         if tgt_e <= e0: bar.update(1)
-        if c.run_dir is not None and tgt_e <= e0 and st.n_updates - self._last_ckpt_update >= c.checkpoint_every:
-            self._checkpoint()
+        if tgt_e <= e0 and self._due_checkpoint(): self._checkpoint()
     st.credit = 0.0
     bar.close()
     if not self.ready and self.buffer.n_episodes > 0: self._fit_normalizers()   # a call that ended within the warm-up
@@ -306,13 +325,18 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
 def save(self: Trainer, path) -> Path:
     "Write a checkpoint folder atomically (`write_checkpoint`); under torchrun only rank 0 writes (all ranks agree)."
     path = Path(path)
+    if self._evaluate_only:
+        raise ValueError("this Trainer was loaded with buffer=False: saving it would write a checkpoint without its "
+                         "demonstrations. Save its policy instead: trainer.ema_policy().save(folder).")
     if self.dist.is_main: write_checkpoint(path, lambda tmp: write_trainer_files(self, tmp))
-    self._last_ckpt_update = self.n_updates
+    self._last_ckpt_update, self._last_ckpt_time = self.n_updates, time.time()
     return path
 
 @patch(cls_method=True)
-def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Optional[str] = None) -> Trainer:
+def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Optional[str] = None,
+         buffer: bool = True) -> Trainer:
     """Rebuild a Trainer from a checkpoint folder (or a run folder holding `checkpoint/`); `resume()` finishes its call.
     Pass `expert` to keep collecting (built in for the envs of `BUILTIN_EXPERTS`), `env` for an instance whose spec
-    could not be stored, `device` to move the run."""
-    return load_trainer(cls, path, expert, env, device)
+    could not be stored, `device` to move the run, `buffer=False` to skip the replay buffer (evaluation only: faster,
+    and possible when the buffer file is damaged)."""
+    return load_trainer(cls, path, expert, env, device, buffer)
