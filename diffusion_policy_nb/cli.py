@@ -21,6 +21,7 @@ from .experts import BUILTIN_EXPERTS
 from .pusht import BUILTIN_DATASETS, PUSHT_PRESET
 from .rollout import run_episodes
 from .distributed import torchrun_job
+from .video import VIDEO_FORMATS, record_videos
 
 # %% auto #0
 __all__ = ['PRESETS', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'build_parser', 'obs_labels', 'write_plots',
@@ -64,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--preset", choices=sorted(PRESETS), default=None,
                    help="a named config preset (pusht: PUSHT_PRESET of 05g_pusht); explicit flags override its values")
     t.add_argument("--quiet", action="store_true", help=QUIET_HELP)
+    t.add_argument("--video", type=int, default=1, metavar="N",
+                   help="episodes of the trained policy to write to RUN_DIR/videos (default 1; 0: none)")
+    t.add_argument("--video-format", choices=VIDEO_FORMATS, default="gif", help="gif (Pillow) or mp4 (the video extra)")
     g = t.add_argument_group("config (names and defaults of trainer.Config)")
     conv = dict(TYPE_PARSERS, **{"bool": _bool, "Optional[bool]": _bool})    # the Config's type map; booleans from text
     for f in fields(Config):
@@ -77,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--episodes", type=int, default=100)
     e.add_argument("--seed-start", type=int, default=None, help="first evaluation seed (default: the run's eval_seed)")
     e.add_argument("--quiet", action="store_true", help=QUIET_HELP)
+    e.add_argument("--video", type=int, default=0, metavar="N",
+                   help="also write N episodes as videos to RUN_DIR/videos (the env must render rgb_array)")
+    e.add_argument("--video-format", choices=VIDEO_FORMATS, default="gif", help="gif (Pillow) or mp4 (the video extra)")
     return p
 
 # %% ../nbs/07_cli.ipynb #224a461c
@@ -148,7 +155,7 @@ def record_rollout(trainer: Trainer, seed: int) -> dict:
 def _train_settings(args) -> tuple:
     "The run's config overrides and runtime settings from the flags, every argument checked before any work."
     for flag, v, zero_ok in (("--total-timesteps", args.total_timesteps, False), ("--n-updates", args.n_updates, False),
-                             ("--eval-episodes-final", args.eval_episodes_final, True)):
+                             ("--eval-episodes-final", args.eval_episodes_final, True), ("--video", args.video, True)):
         if v is not None and (v < 0 or (v == 0 and not zero_ok)):
             raise ValueError(f"{flag} {v}: must be {'>= 0' if zero_ok else '> 0'}.")
     if args.total_timesteps is not None and args.n_updates is not None:
@@ -232,6 +239,12 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
             eve = tr.evaluate(args.eval_episodes_final, agent="expert")
             out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
     write_plots(tr, run_dir, evp, eve)
+    if args.video > 0 and tr.ready and tr._env_is_id:
+        seeds = range(tr.cfg.eval_seed, tr.cfg.eval_seed + args.video)
+        try: out["videos"] = [v["path"] for v in record_videos(tr.ema_policy(), tr.env_id, seeds, run_dir / "videos",
+                                                                tr.env_kwargs, args.video_format)]
+        except (ValueError, ImportError) as e:                       # the run is fine; only its video is missing
+            print(f"dpnb train: no video written: {cli_words(str(e))}", file=sys.stderr)
     out["run_dir"] = str(run_dir)
     (run_dir / "summary.json").write_text(strict_json(out, indent=1))
     return out
@@ -256,6 +269,7 @@ def _eval(args) -> dict:
     if args.episodes <= 0: raise ValueError(f"--episodes {args.episodes}: must be > 0.")
     if args.seed_start is not None and args.seed_start < 0:
         raise ValueError(f"--seed-start {args.seed_start}: must be >= 0.")
+    if args.video < 0: raise ValueError(f"--video {args.video}: must be >= 0.")
     tr = Trainer.load(args.run_dir, buffer=False)                   # evaluation never reads the demonstrations
     if args.quiet: tr.cfg.progress = False
     start = tr.cfg.eval_seed if args.seed_start is None else args.seed_start
@@ -267,6 +281,12 @@ def _eval(args) -> dict:
     if tr.expert is not None:
         eve = tr.evaluate(args.episodes, seeds=seeds, agent="expert")
         out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
+    if args.video > 0:                                                # the first N evaluation seeds
+        if not tr._env_is_id:
+            raise ValueError(f"{args.run_dir} was trained on an env instance: --video needs an env id.")
+        vids = record_videos(tr.ema_policy(), tr.env_id, range(start, start + args.video),
+                             Path(args.run_dir) / "videos", tr.env_kwargs, args.video_format)
+        out["videos"] = [v["path"] for v in vids]
     (Path(args.run_dir) / "eval.json").write_text(strict_json(out, indent=1))
     return out
 

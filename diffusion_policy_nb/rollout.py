@@ -170,17 +170,19 @@ def env_steps(envs, agent: Callable, seeds: Iterable[int], max_steps: Optional[i
 # %% ../nbs/03a_rollout.ipynb #e4ae646a
 def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optional[int] = None,
                  batched: bool = False, record: bool = False, who: str = "the agent",
-                 progress: Optional[Progress] = None) -> dict:
+                 progress: Optional[Progress] = None, frames: bool = False) -> dict:
     """Episodes of `agent` on `seeds` (envs: an id, an Env or a list of Envs in lockstep): {'returns', 'lengths',
     'seeds', 'max_rewards' (the best step's reward), 'success' (None if the env reports none), and with `record`
     'obs', 'actions' (one list per episode, the observation each action was chosen for) and 'final_obs' (the
-    observation after each episode's last step)}. `progress` advances by one per finished episode."""
+    observation after each episode's last step); with `frames` 'frames' (per episode, `env.render()` after each step:
+    the envs must render "rgb_array")}. `progress` advances by one per finished episode."""
     made = isinstance(envs, str)
     envs = [make_env(envs)] if made else [make_env(e) for e in (envs if isinstance(envs, (list, tuple)) else [envs])]
     seeds = [int(s) for s in seeds]
     returns, lengths, success = np.zeros(len(seeds)), np.zeros(len(seeds), np.int64), np.zeros(len(seeds), bool)
     best = np.full(len(seeds), -np.inf)
     has_success, obs, acts, final = False, [[] for _ in seeds], [[] for _ in seeds], [None] * len(seeds)
+    shots = [[] for _ in seeds]
     cur, started = {}, 0                                                   # env -> index of its current episode
     try:
         for st in env_steps(envs, agent, seeds, max_steps, batched, who=who):
@@ -192,6 +194,7 @@ def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optiona
             if record:
                 obs[e].append(st.obs)
                 acts[e].append(st.action)
+            if frames: shots[e].append(envs[st.env].render())
             if st.done:
                 final[e] = st.next_obs
                 flag = st.info.get("is_success", st.info.get("success"))
@@ -203,6 +206,7 @@ def run_episodes(envs, agent: Callable, seeds: Sequence[int], max_steps: Optiona
     out = {"returns": returns, "lengths": lengths, "seeds": np.array(seeds), "max_rewards": best,
            "success": success if has_success else None}
     if record: out.update(obs=obs, actions=acts, final_obs=final)
+    if frames: out["frames"] = shots
     return out
 
 # %% ../nbs/03a_rollout.ipynb #9251ca7d
