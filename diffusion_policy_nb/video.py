@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 from .rollout import make_env, run_episodes
+from .buffer import _need
 
 # %% auto #0
 __all__ = ['VIDEO_FORMATS', 'render_env', 'gif_frame_ms', 'write_video', 'video_frames', 'record_videos']
@@ -46,13 +47,9 @@ def render_env(env: str, env_kwargs: Optional[dict] = None) -> gym.Env:
 VIDEO_FORMATS = ("gif", "mp4")
 
 def _imageio():
-    try:
-        import imageio.v2 as imageio
-        import imageio_ffmpeg  # noqa: F401  (imageio's ffmpeg binary)
-        return imageio
-    except ImportError as e:
-        raise ImportError("MP4 videos need imageio and imageio-ffmpeg: pip install 'diffusion_policy_nb[video]' "
-                          "(or write a .gif, which needs nothing more).") from e
+    "imageio (with its ffmpeg binary) for MP4, or an ImportError naming the `video` extra (`03_data`'s `_need`)."
+    _need("imageio_ffmpeg", "video")
+    return _need("imageio.v2", "video")
 
 def gif_frame_ms(fps: float) -> int:
     "A GIF frame's duration for `fps`: GIFs count in hundredths of a second, so a multiple of 10 ms (at least 20)."
@@ -99,7 +96,8 @@ def video_frames(path, fps: float = 30) -> tuple:
 # %% ../nbs/05h_video.ipynb #d94b8602
 def record_videos(agent: Callable, env: str, seeds: Sequence[int], folder, env_kwargs: Optional[dict] = None,
                   fmt: str = "gif", fps: Optional[float] = None, max_side: int = 256) -> list:
-    "One video per seed of `agent` in `env`, written to `folder`/episode-<seed>.<fmt>; [{path, seed, return, length, fps}]."
+    """One video per seed of `agent` in `env`, written to `folder`/episode-<seed>.<fmt>;
+    [{path, seed, return, length, fps}]."""
     if fmt not in VIDEO_FORMATS: raise ValueError(f"video format {fmt!r} is not one of {list(VIDEO_FORMATS)}.")
     if fmt == "mp4": _imageio()                                          # a missing extra fails before any episode
     e = render_env(env, env_kwargs)
