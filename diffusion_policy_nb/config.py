@@ -15,7 +15,8 @@ import numpy as np
 from .core import check_choice, check_positive, closest, get_device
 from .schedule import SCHEDULES, SAMPLERS, PREDICTION_TYPES
 from .denoiser import DENOISERS
-from .encoder import ENCODERS
+from .encoder import ENCODERS, resolve_encoder
+from .vision import BACKBONES
 from .buffer import ObsSpec
 from .policy import BCPolicy, ChunkPolicy, DiffusionPolicy
 from fastcore.basics import patch
@@ -50,7 +51,14 @@ class Config:
     n_head: int = 4                      # transformer: attention heads (must divide hidden_dim)
     n_cond_layers: int = 0               # transformer: 0 = an MLP over the condition tokens, > 0 = encoder layers
     causal_attn: bool = True             # transformer: action i attends to actions <= i (and observations <= i + 1)
-    obs_encoder: str = "flat"            # observation encoder (04a_encoder): "flat" concatenates the normalised fields
+    # observation encoder (04a_encoder): "flat" concatenates the normalised fields, "vision" runs image fields
+    # through a CNN; "auto" picks "vision" when a field is an image (uint8 (H, W, C)), else "flat"
+    obs_encoder: str = "auto"
+    vision_backbone: str = "cnn"         # images: "cnn" (small, for the CPU) or "resnet18" (the paper's; vision extra)
+    crop_size: int = 0                   # images: side of the random (training) / centre (acting) crop; 0: no crop
+    image_downsample: int = 1            # images: average-pool each crop by this factor (1: full resolution)
+    vision_feature_dim: int = 64         # images: features per camera and step (the reference: 64)
+    share_vision_encoder: bool = False   # images: one backbone for all cameras instead of one per camera
     sampler: str = "ddim"                # "ddim" or "ddpm" (correct strided DDPM)
     eta: float = 0.0                     # DDIM stochasticity
     prediction_type: str = "epsilon"     # "epsilon", "sample" or "v_prediction"
@@ -109,13 +117,14 @@ TYPE_PARSERS = {"int": int, "float": float, "str": str, "bool": bool, "Optional[
 # %% ../nbs/05b_config.ipynb #5764d12a
 _POSITIVE_INT = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim", "batch_size", "buffer_size",
                  "n_inference_steps", "n_action_steps", "n_blocks", "checkpoint_every", "log_every", "n_layer",
-                 "n_head")
-_NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed", "n_cond_layers")
+                 "n_head", "image_downsample", "vision_feature_dim")
+_NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed", "n_cond_layers", "crop_size")
 _POSITIVE_FLOAT = ("learning_rate", "beta_start", "beta_end", "updates_per_step", "dist_timeout")
 _NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature",
                  "progress_every", "checkpoint_interval")
 _CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
-                lr_schedule=("cosine", "constant"), obs_encoder=tuple(ENCODERS))
+                lr_schedule=("cosine", "constant"), obs_encoder=("auto", *ENCODERS),
+                vision_backbone=tuple(BACKBONES))
 
 def _check_type(name, value, typ):
     ok = {"int": lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool),
@@ -184,6 +193,13 @@ def denoiser_kwargs(self: Config) -> dict:
                     causal_attn=self.causal_attn)
     return {}
 
+@patch
+def encoder_kwargs(self: Config, obs_spec: ObsSpec) -> dict:
+    "The config's knobs of the observation encoder it resolves to for `obs_spec` (none for the flat one)."
+    if resolve_encoder(self.obs_encoder, obs_spec) != "vision": return {}
+    return dict(backbone=self.vision_backbone, crop_size=self.crop_size, downsample=self.image_downsample,
+                feature_dim=self.vision_feature_dim, share=self.share_vision_encoder)
+
 # %% ../nbs/05b_config.ipynb #fd99ab76
 @patch
 def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, device) -> ChunkPolicy:
@@ -192,7 +208,7 @@ def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, dev
     common = dict(obs_spec=obs_spec, action_dim=action_dim, obs_horizon=self.obs_horizon,
                   action_horizon=self.action_horizon, n_action_steps=self.n_action_steps, denoiser=self.denoiser,
                   hidden_dim=self.hidden_dim, device=device, obs_encoder=self.obs_encoder,
-                  denoiser_kwargs=self.denoiser_kwargs())
+                  denoiser_kwargs=self.denoiser_kwargs(), encoder_kwargs=self.encoder_kwargs(obs_spec))
     if algo == "bc": return BCPolicy(**common)
     pol = DiffusionPolicy(n_diffusion_steps=self.n_diffusion_steps, noise_schedule=self.noise_schedule,
                           beta_start=self.beta_start, beta_end=self.beta_end, n_inference_steps=self.n_inference_steps,

@@ -13,9 +13,10 @@ from torch import nn
 
 from .core import check_choice, check_positive, closest
 from .buffer import ObsSpec, Normalizer
+from .vision import ImageEncoder, check_image_field
 
 # %% auto #0
-__all__ = ['ENCODERS', 'FlatObsEncoder', 'make_encoder', 'normalize_obs', 'PolicyNetwork']
+__all__ = ['ENCODERS', 'FlatObsEncoder', 'VisionObsEncoder', 'resolve_encoder', 'make_encoder', 'normalize_obs', 'PolicyNetwork']
 
 # %% ../nbs/04a_encoder.ipynb #d63af575
 class FlatObsEncoder(nn.Module):
@@ -32,9 +33,8 @@ class FlatObsEncoder(nn.Module):
         for k in obs_spec.names:
             if not obs_spec.is_float(k):
                 raise ValueError(f"observation field {k!r} is {obs_spec.dtype(k)} {obs_spec.shape(k)}: the 'flat' "
-                                 "encoder takes float fields only, and this version ships no image encoder yet; "
-                                 "leave the field out (gymnasium's FilterObservation wrapper) to train on the other "
-                                 "fields.")
+                                 "encoder takes float fields only; images go through obs_encoder='vision' (which "
+                                 "obs_encoder='auto' picks when a field is an image).")
         self.obs_spec, self.obs_horizon = obs_spec, int(obs_horizon)
         self.cond_dim = self.obs_horizon * obs_spec.flat_dim
 
@@ -49,13 +49,64 @@ class FlatObsEncoder(nn.Module):
         return (f"fields={self.obs_spec.names}, obs_horizon={self.obs_horizon}, cond_dim={self.cond_dim}"
                 + (", step_major=True" if self.step_major else ""))
 
+# %% ../nbs/04a_encoder.ipynb #4f956c81
+class VisionObsEncoder(nn.Module):
+    """uint8 image fields through `ImageEncoder`s and float fields as they are, step by step over the To-step window:
+    {field: (B, To, *shape)} -> (B, To·(n_cameras·F + D_float))."""
+    def __init__(self,
+                 obs_spec: ObsSpec,
+                 obs_horizon: int,                  # To
+                 step_major: bool = True,           # the layout is always step-major (accepted for the registry)
+                 backbone: str = "cnn",             # "cnn" or "resnet18" (03b_vision's BACKBONES)
+                 crop_size: int = 0,                # square random crop while training, centre crop when acting
+                 downsample: int = 1,               # average-pool factor after the crop
+                 feature_dim: int = 64,             # F: features per camera and step
+                 share: bool = False,               # one backbone for every camera (their frames must match)
+                 **backbone_kwargs):
+        super().__init__()
+        check_positive("obs_horizon", obs_horizon, integer=True)
+        check_positive("vision_feature_dim", feature_dim, integer=True)
+        self.obs_spec, self.obs_horizon, self.share = obs_spec, int(obs_horizon), bool(share)
+        self.images = [k for k in obs_spec.names if not obs_spec.is_float(k)]
+        self.vectors = [k for k in obs_spec.names if obs_spec.is_float(k)]
+        if not self.images:
+            raise ValueError(f"obs_encoder='vision' needs an image field, but {obs_spec!r} has none: use "
+                             "obs_encoder='flat' (or 'auto').")
+        shapes = {k: check_image_field(k, obs_spec.shape(k), obs_spec.dtype(k)) for k in self.images}
+        if self.share and len(set(shapes.values())) > 1:
+            raise ValueError(f"share_vision_encoder=True needs cameras of one shape; got {shapes}.")
+        make = lambda k: ImageEncoder(shapes[k], backbone, crop_size, downsample, feature_dim, name=k, **backbone_kwargs)
+        self.cameras = nn.ModuleDict({"shared": make(self.images[0])} if self.share else {k: make(k) for k in self.images})
+        d_float = sum(int(torch.tensor(obs_spec.shape(k)).prod()) for k in self.vectors)
+        self.feature_dim, self.step_dim = int(feature_dim), len(self.images) * int(feature_dim) + d_float
+        self.cond_dim = self.obs_horizon * self.step_dim
+
+    def forward(self, obs: dict) -> torch.Tensor:
+        first = obs[self.images[0]]
+        B, To = first.shape[:2]
+        if self.share:                                                     # every camera in one backbone call
+            frames = torch.cat([obs[k].flatten(0, 1) for k in self.images])              # (n_cam·B·To, H, W, C)
+            feats = self.cameras["shared"](frames).view(len(self.images), B, To, -1).unbind(0)
+        else: feats = [self.cameras[k](obs[k].flatten(0, 1)).view(B, To, -1) for k in self.images]   # (B, To, F)
+        parts = [*feats, *(obs[k].reshape(B, To, -1) for k in self.vectors)]
+        return torch.cat(parts, -1).flatten(1)                            # (B, To·step_dim), step-major
+
+    def extra_repr(self):
+        return (f"cameras={self.images}, float fields={self.vectors}, obs_horizon={self.obs_horizon}, "
+                f"share={self.share}, cond_dim={self.cond_dim}")
+
 # %% ../nbs/04a_encoder.ipynb #bf1a00c3
-ENCODERS = {"flat": FlatObsEncoder}
+ENCODERS = {"flat": FlatObsEncoder, "vision": VisionObsEncoder}
+
+def resolve_encoder(name: str, obs_spec: ObsSpec) -> str:
+    "`name`, with 'auto' resolved: 'vision' when `obs_spec` has an image (non-float) field, else 'flat'."
+    check_choice("obs_encoder", name, ("auto", *ENCODERS))
+    if name != "auto": return name
+    return "flat" if all(obs_spec.is_float(k) for k in obs_spec.names) else "vision"
 
 def make_encoder(name: str, obs_spec: ObsSpec, obs_horizon: int, **kwargs) -> nn.Module:
-    "Build the observation encoder `name` (one of `ENCODERS`); it exposes `cond_dim`."
-    cls = ENCODERS[check_choice("obs_encoder", name, ENCODERS)]
-    return cls(obs_spec, obs_horizon, **kwargs)
+    "Build the observation encoder `name` (one of `ENCODERS`, or 'auto'); it exposes `cond_dim`."
+    return ENCODERS[resolve_encoder(name, obs_spec)](obs_spec, obs_horizon, **kwargs)
 
 # %% ../nbs/04a_encoder.ipynb #6cf9323d
 def normalize_obs(normalizers: dict, obs: dict) -> dict:

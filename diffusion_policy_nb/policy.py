@@ -21,7 +21,7 @@ from .core import DataFileError, check_json_fields, reading, sha256_file
 from .schedule import NoiseScheduler, SAMPLERS, PREDICTION_TYPES, SCHEDULES
 from .denoiser import make_denoiser, DENOISERS, TimestepEmbedding
 from .buffer import Normalizer, ObsSpec, fit_obs_normalizers
-from .encoder import ENCODERS, PolicyNetwork, make_encoder, normalize_obs
+from .encoder import ENCODERS, PolicyNetwork, make_encoder, normalize_obs, resolve_encoder
 
 # %% auto #0
 __all__ = ['POLICY_FORMAT_VERSION', 'POLICY_CLASSES', 'ChunkPolicy', 'shard_rows', 'masked_mse', 'DiffusionPolicy', 'BCPolicy',
@@ -46,7 +46,7 @@ class ChunkPolicy:
                  denoiser_kwargs: Optional[dict] = None,  # extra network knobs (n_blocks, down_dims, ...)
                  device: str | torch.device = "cpu",
                  obs_spec: Optional[ObsSpec | dict] = None,  # named observation fields (an ObsSpec or its JSON)
-                 obs_encoder: str = "flat",       # the observation encoder, one of ENCODERS
+                 obs_encoder: str = "auto",       # the observation encoder: one of ENCODERS, or "auto"
                  encoder_kwargs: Optional[dict] = None):  # its extra arguments
         if isinstance(obs_spec, dict): obs_spec = ObsSpec.from_json(obs_spec)
         if (obs_dim is None) == (obs_spec is None): raise ValueError("give exactly one of obs_dim and obs_spec.")
@@ -63,7 +63,8 @@ class ChunkPolicy:
         self.obs_horizon, self.action_horizon, self.n_action_steps = (int(obs_horizon), int(action_horizon),
                                                                       int(n_action_steps))
         self.denoiser, self.hidden_dim, self.denoiser_kwargs = denoiser, int(hidden_dim), dict(denoiser_kwargs or {})
-        self.obs_encoder, self.encoder_kwargs = obs_encoder, dict(encoder_kwargs or {})
+        self.obs_encoder = resolve_encoder(obs_encoder, self.obs_spec)      # "auto": "vision" for image fields
+        self.encoder_kwargs = dict(encoder_kwargs or {})
         self.device = get_device(device)
         tokens = denoiser == "transformer"       # the transformer cuts the conditioning into To per-step tokens
         enc = make_encoder(obs_encoder, self.obs_spec, self.obs_horizon,
@@ -157,6 +158,9 @@ def _as_tensor(x, dtype: str, device, name: str = "obs") -> torch.Tensor:
     except (TypeError, ValueError, RuntimeError) as e:
         raise ValueError(f"{name} must hold numbers (an array, tensor or nested list of floats); got "
                          f"{type(x).__name__}: {e}") from None
+    if dtype == "uint8" and t.dtype != torch.uint8:
+        raise ValueError(f"{name} must be uint8 (an image field: frames as the env gives them, values 0-255); got "
+                         f"{str(t.dtype).replace('torch.', '')}.")
     if dtype == "float32":
         ok = np.isfinite(a) if isinstance(a, np.ndarray) else torch.isfinite(a)
         if not ok.all():
