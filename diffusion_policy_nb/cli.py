@@ -18,14 +18,15 @@ from .config import ALGOS, TYPE_PARSERS, Config
 from .trainer import Trainer
 from .checkpoint import find_checkpoint
 from .experts import BUILTIN_EXPERTS
-from .pusht import BUILTIN_DATASETS, PUSHT_PRESET
+from .pusht import BUILTIN_DATASETS, PUSHT_ID, PUSHT_PRESET, PUSHT_PIXELS_ENV_KWARGS
+from .pusht import PUSHT_PIXELS_PRESET, PUSHT_PIXELS_GPU_PRESET
 from .rollout import run_episodes
 from .distributed import torchrun_job
 from .video import VIDEO_FORMATS, record_videos
 
 # %% auto #0
-__all__ = ['PRESETS', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'build_parser', 'obs_labels', 'write_plots',
-           'record_rollout', 'cli_words', 'main']
+__all__ = ['PRESETS', 'PRESET_ENVS', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'build_parser', 'obs_labels',
+           'write_plots', 'record_rollout', 'cli_words', 'main']
 
 # %% ../nbs/07_cli.ipynb #98a86a3a
 def _bool(s: str) -> bool:
@@ -40,7 +41,10 @@ def _json_dict(s: str) -> dict:
     return d
 
 # named config presets for `--preset`: their values are defaults, and explicit flags override them
-PRESETS = {"pusht": PUSHT_PRESET}
+PRESETS = {"pusht": PUSHT_PRESET, "pusht-pixels": PUSHT_PIXELS_PRESET, "pusht-pixels-gpu": PUSHT_PIXELS_GPU_PRESET}
+# a preset's env and env kwargs, used when --env (and --env-kwargs) are not given
+PRESET_ENVS = {"pusht": (PUSHT_ID, None), "pusht-pixels": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS),
+               "pusht-pixels-gpu": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS)}
 RUNTIME_KEYS = ("progress", "progress_every")     # how a run reports, not what it computes: not compared on resume
 QUIET_HELP = "no progress reports (by default: a bar on a terminal, else a line on stderr every --progress-every s)"
 
@@ -63,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--eval-episodes-final", type=int, default=100,
                    help="episodes for the final evaluation (policy and expert)")
     t.add_argument("--preset", choices=sorted(PRESETS), default=None,
-                   help="a named config preset (pusht: PUSHT_PRESET of 05g_pusht); explicit flags override its values")
+                   help="a named config preset (05g_pusht: pusht = PUSHT_PRESET, pusht-pixels = PUSHT_PIXELS_PRESET, "
+                        "pusht-pixels-gpu = PUSHT_PIXELS_GPU_PRESET) with its env; explicit flags override its values")
     t.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     t.add_argument("--video", type=int, default=1, metavar="N",
                    help="episodes of the trained policy to write to RUN_DIR/videos (default 1; 0: none)")
@@ -129,8 +134,10 @@ def write_plots(trainer: Trainer, run_dir: Path, ev_policy: Optional[dict] = Non
     traj = record_rollout(trainer, trainer.cfg.eval_seed)
     fig, axs = plt.subplots(2, 1, figsize=(5, 4), sharex=True)
     obs = traj["obs"]
-    cols = np.concatenate([v.reshape(len(v), -1) for v in obs.values()], 1) if isinstance(obs, dict) else \
-        obs.reshape(len(obs), -1)
+    if isinstance(obs, dict):                  # image fields are not plotted as lines (the run's video shows them)
+        obs = {k: v for k, v in obs.items() if np.asarray(v).dtype != np.uint8}
+    cols = (np.concatenate([v.reshape(len(v), -1) for v in obs.values()], 1) if obs else np.zeros((0, 0))) \
+        if isinstance(obs, dict) else obs.reshape(len(obs), -1)
     labels = obs_labels(trainer.env_id if trainer._env_is_id else None, obs)
     for j in range(cols.shape[1]): axs[0].plot(cols[:, j], label=labels[j] if j < len(labels) else f"obs[{j}]")
     axs[0].set_ylabel("observation")
@@ -176,6 +183,9 @@ def _has_checkpoint(run_dir: Path) -> bool:
 
 def _train(args) -> Optional[dict]:
     overrides, runtime = _train_settings(args)
+    if args.preset and args.env is None:                              # the preset's env, with its env kwargs
+        args.env, kw = PRESET_ENVS[args.preset]
+        if args.env_kwargs is None and kw is not None: args.env_kwargs = dict(kw)
     algo, env = args.algo or "diffusion", args.env or "Pendulum-v1"
     run_dir = Path(args.run_dir or f"runs/{env.replace('/', '_')}-{algo}-seed{overrides.get('seed', Config.seed)}")
     created = not run_dir.exists()

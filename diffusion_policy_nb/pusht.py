@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/pusht.html.md"""
 
 # %% ../nbs/05g_pusht.ipynb #712a2292
 from __future__ import annotations
-import functools, importlib.util, inspect, json, multiprocessing as mp, time, zipfile
+import functools, hashlib, importlib.metadata, importlib.util, inspect, json, multiprocessing as mp, os, time, zipfile
 from collections import deque
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -14,22 +14,26 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 from fastcore.basics import patch
 
-from .core import Progress, check_choice, check_positive, reading
+from .core import Progress, check_choice, check_positive, reading, DataFileError
 from .buffer import DATASET_ADAPTERS, ObsSpec, check_episode_ends, check_finite, _need
 from .rollout import env_steps, make_env
 from .evaluate import evaluate_agent
 
 # %% auto #0
-__all__ = ['PUSHT_ID', 'PUSHT_OBS_TYPES', 'PUSHT_GOAL', 'PUSHT_MAX_STEPS', 'T_OUTLINE', 'T_COG', 'SIM_FIELDS', 'ARENA',
-           'PUSHT_DATA_VERSION', 'PUSHT_ZARR_KEYS', 'PUSHT_KEYS', 'PUSHT_DATASET', 'BUILTIN_DATASETS',
-           'PUSHT_EVAL_SEED', 'PUSHT_EVAL_EPISODES', 'PUSHT_PRESET', 'require_pusht', 'pusht_env_class', 'make_pusht',
-           't_keypoints_local', 'block_points', 'pusht_keypoints', 'pose_from_keypoints', 'pusht_obs', 'pusht_state',
-           'sim_state', 'PushTSim', 'PushTDemonstrator', 'record_pusht_episode', 'generate_pusht_dataset',
-           'write_pusht_dataset', 'read_pusht', 'is_pusht_dataset', 'pusht_obs_spec', 'pusht_adapter', 'pusht_protocol']
+__all__ = ['PUSHT_ID', 'PUSHT_OBS_TYPES', 'PUSHT_IMAGE_SIZE', 'PUSHT_GOAL', 'PUSHT_MAX_STEPS', 'T_OUTLINE', 'T_COG', 'SIM_FIELDS',
+           'ARENA', 'PUSHT_DATA_VERSION', 'PUSHT_ZARR_KEYS', 'PUSHT_KEYS', 'PUSHT_DATASET', 'BUILTIN_DATASETS',
+           'PUSHT_EVAL_SEED', 'PUSHT_EVAL_EPISODES', 'PUSHT_PRESET', 'PUSHT_PIXELS_ENV_KWARGS', 'PUSHT_PIXELS_PRESET',
+           'PUSHT_PIXELS_GPU_PRESET', 'require_pusht', 'pusht_env_class', 'make_pusht', 't_keypoints_local',
+           'block_points', 'pusht_keypoints', 'pose_from_keypoints', 'pusht_obs', 'pusht_state', 'PushTRenderer',
+           'render_pusht', 'pusht_cache_dir', 'pusht_frames', 'sim_state', 'PushTSim', 'PushTDemonstrator',
+           'record_pusht_episode', 'generate_pusht_dataset', 'write_pusht_dataset', 'read_pusht', 'is_pusht_dataset',
+           'pusht_obs_spec', 'pusht_adapter', 'pusht_protocol']
 
 # %% ../nbs/05g_pusht.ipynb #efd1a666
 PUSHT_ID = "gym_pusht/PushT-v0"
-PUSHT_OBS_TYPES = ("environment_state_agent_pos", "state")     # keypoints (the paper's low-dim input), or the pose
+# keypoints (the paper's low-dim input), the pose, or a camera frame with the pusher's position (the image input)
+PUSHT_OBS_TYPES = ("environment_state_agent_pos", "state", "pixels_agent_pos")
+PUSHT_IMAGE_SIZE = 96                                            # gym-pusht's frames: 96 x 96 RGB
 PUSHT_GOAL = np.array([256.0, 256.0, np.pi / 4])                 # the target pose (x, y, angle) of the T
 PUSHT_MAX_STEPS = 300
 
@@ -88,26 +92,106 @@ def pose_from_keypoints(kp) -> np.ndarray:
     return np.concatenate([p, ang[..., None]], -1)
 
 # %% ../nbs/05g_pusht.ipynb #23e11a11
-def pusht_obs(state, obs_type: str = "environment_state_agent_pos"):
+def pusht_obs(state, obs_type: str = "environment_state_agent_pos", size: int = PUSHT_IMAGE_SIZE):
     """Observations of an `obs_type` env from poses `state` (..., 5) = (pusher x, y, block x, y, angle), real-stanford's
-    `data/state` layout: `state` wraps the angle to [0, 2pi); the keypoints are the T's corners."""
+    `data/state` layout: `state` wraps the angle to [0, 2pi); the keypoints are the T's corners; the pixels are
+    gym-pusht's own drawing of each pose (`render_pusht`, below), `size` pixels a side."""
     check_choice("obs_type", obs_type, PUSHT_OBS_TYPES)
     state = np.asarray(state, np.float64)
     if state.shape[-1:] != (5,): raise ValueError(f"Push-T states have 5 values per step, got shape {state.shape}.")
     if obs_type == "state":
         return np.concatenate([state[..., :4], state[..., 4:] % (2 * np.pi)], -1)
+    if obs_type == "pixels_agent_pos":
+        frames = render_pusht(state.reshape(-1, 5), size).reshape(*state.shape[:-1], size, size, 3)
+        return {"pixels": frames, "agent_pos": state[..., :2].copy()}
     return {"environment_state": pusht_keypoints(state[..., 2:5]), "agent_pos": state[..., :2].copy()}
 
 def pusht_state(obs) -> np.ndarray:
     """(pusher x, y, block x, y, angle) from a Push-T observation of either type: (..., 5); the inverse of `pusht_obs`
     up to the angle's range ([-pi, pi) from keypoints)."""
     if isinstance(obs, dict):
+        if "pixels" in obs:
+            raise ValueError("a Push-T pixel observation does not give the T's pose; use obs_type="
+                             "'environment_state_agent_pos' or 'state' for an agent that needs it.")
         missing = {"environment_state", "agent_pos"} - set(obs)
         if missing: raise ValueError(f"a Push-T keypoint observation needs keys {sorted(missing)}; got {sorted(obs)}.")
         return np.concatenate([np.asarray(obs["agent_pos"], float), pose_from_keypoints(obs["environment_state"])], -1)
     obs = np.asarray(obs, float)
     if obs.shape[-1:] != (5,): raise ValueError(f"a Push-T state observation has 5 values, got shape {obs.shape}.")
     return obs
+
+# %% ../nbs/05g_pusht.ipynb #5ecc7b95
+class PushTRenderer:
+    "gym-pusht's own drawing of any pose (pusher x, y, block x, y, angle): (size, size, 3) uint8, no physics step."
+    def __init__(self, size: int = PUSHT_IMAGE_SIZE):
+        check_positive("size", size, integer=True)
+        self.env = pusht_env_class()(obs_type="pixels", render_mode="rgb_array", observation_width=int(size),
+                                     observation_height=int(size))
+        self.env.reset(seed=0)
+        self.size = int(size)
+
+    def __call__(self, pose) -> np.ndarray:
+        u = self.env
+        u.agent.position = (float(pose[0]), float(pose[1]))
+        u.block.angle = float(pose[4])                 # the angle first: setting it turns the T about its centre
+        u.block.position = (float(pose[2]), float(pose[3]))
+        for body in (u.agent, u.block): u.space.reindex_shapes_for_body(body)    # the shapes follow their bodies
+        return u._render()
+
+def _render_chunk(args) -> np.ndarray:
+    state, size = args
+    r = PushTRenderer(size)
+    return np.stack([r(s) for s in state]) if len(state) else np.zeros((0, size, size, 3), np.uint8)
+
+def render_pusht(state, size: int = PUSHT_IMAGE_SIZE, workers: int = 1, show: Optional[bool] = None) -> np.ndarray:
+    "Frames (N, size, size, 3) uint8 of poses `state` (N, 5), drawn in chunks by `workers` processes."
+    state = np.asarray(state, np.float64)
+    if state.ndim != 2 or state.shape[1] != 5: raise ValueError(f"poses must be (N, 5), got shape {state.shape}.")
+    check_positive("workers", workers, integer=True)
+    chunks = [(state[i:i + 2000], size) for i in range(0, len(state), 2000)] or [(state, size)]
+    bar, out = Progress(len(state), "Push-T frames", show=show, unit="frames"), []
+    pool = mp.get_context("fork").Pool(workers) if workers > 1 and len(chunks) > 1 else None
+    try:
+        for f in (pool.imap(_render_chunk, chunks) if pool else map(_render_chunk, chunks)):
+            out.append(f)
+            bar.update(len(f))
+    finally:
+        bar.close()
+        if pool: pool.terminate(); pool.join()
+    return np.concatenate(out)
+
+# %% ../nbs/05g_pusht.ipynb #46bcc925
+def pusht_cache_dir() -> Path:
+    "Where derived Push-T data (rendered frames) is cached: $DPNB_CACHE, else ~/.cache/diffusion_policy_nb."
+    return Path(os.environ.get("DPNB_CACHE") or Path.home() / ".cache" / "diffusion_policy_nb")
+
+def _digest(a: np.ndarray) -> str:
+    h = hashlib.sha256()
+    for i in range(0, len(a), 4096): h.update(np.ascontiguousarray(a[i:i + 4096]).data)
+    return h.hexdigest()
+
+def pusht_frames(state, size: int = PUSHT_IMAGE_SIZE, cache: bool = True, workers: Optional[int] = None,
+                 show: Optional[bool] = None) -> np.ndarray:
+    "The frames of poses `state` (N, 5): (N, size, size, 3) uint8, from the cache when it holds them intact."
+    state = np.ascontiguousarray(state, np.float64)
+    version = importlib.metadata.version("gym-pusht")
+    key = hashlib.sha256(state.tobytes() + f"|{size}|gym-pusht {version}".encode()).hexdigest()[:20]
+    f = pusht_cache_dir() / f"pusht-frames-{size}px-{key}.npy"
+    digest = f.with_suffix(".sha256")
+    if cache and f.is_file() and digest.is_file():
+        try:
+            a = np.load(f, mmap_mode="r")
+            if a.shape == (len(state), size, size, 3) and a.dtype == np.uint8 and _digest(a) == digest.read_text():
+                return a
+        except (ValueError, OSError): pass                           # damaged: drawn again below
+    frames = render_pusht(state, size, workers or min(4, os.cpu_count() or 1), show)
+    if cache:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        tmp = f.with_name(f.name + ".tmp.npy")
+        np.save(tmp, frames)
+        tmp.replace(f)
+        digest.write_text(_digest(frames))
+    return frames
 
 # %% ../nbs/05g_pusht.ipynb #686f8004
 SIM_FIELDS = ("agent_x", "agent_y", "agent_vx", "agent_vy", "block_x", "block_y", "block_angle",
@@ -457,24 +541,31 @@ def is_pusht_dataset(path) -> bool:
     except (ValueError, OSError, zipfile.BadZipFile): return False
 
 @functools.lru_cache(maxsize=None)
-def pusht_obs_spec(obs_type: str) -> ObsSpec:
-    "The `ObsSpec` of a Push-T env with `obs_type`."
-    env = make_pusht(obs_type)
+def pusht_obs_spec(obs_type: str, size: int = PUSHT_IMAGE_SIZE) -> ObsSpec:
+    "The `ObsSpec` of a Push-T env with `obs_type` (and, for pixels, frames of `size` pixels a side)."
+    kw = dict(observation_width=size, observation_height=size) if obs_type.startswith("pixels") else {}
+    env = make_pusht(obs_type, **kw)
     try: return ObsSpec.from_space(env.observation_space)
     finally: env.close()
 
+def _pusht_type(obs_spec: ObsSpec) -> Optional[tuple]:
+    "(obs_type, image size) of the Push-T env whose observations `obs_spec` describes, or None."
+    size = obs_spec.shape("pixels")[0] if "pixels" in obs_spec.fields else PUSHT_IMAGE_SIZE
+    return next(((t, size) for t in PUSHT_OBS_TYPES if pusht_obs_spec(t, size) == obs_spec), None)
+
 def pusht_adapter(path, obs_spec: ObsSpec, action_dim: int):
-    """`load_dataset`'s adapter for Push-T files: their poses as observations of the env's type; None when `path` is
-    not Push-T data; an error when the target is not a Push-T env."""
+    """`load_dataset`'s adapter for Push-T files: their poses as observations of the env's type (frames drawn and
+    cached for pixels); None when `path` is not Push-T data; an error when the target is not a Push-T env."""
     if not is_pusht_dataset(path): return None
-    try: obs_type = next((t for t in PUSHT_OBS_TYPES if pusht_obs_spec(t) == obs_spec), None)
+    try: found = _pusht_type(obs_spec)
     except ImportError: return None                              # no gym-pusht: the generic readers decide
-    if obs_type is None or action_dim not in (None, 2):
+    if found is None or action_dim not in (None, 2):
         raise ValueError(f"{path} holds Push-T demonstrations (2-D actions; observations of type "
                          f"{list(PUSHT_OBS_TYPES)}) but the env has {obs_spec.describe()}, action_dim={action_dim}.")
-    d = read_pusht(path)
-    return (pusht_obs(d["state"], obs_type), d["action"], d["episode_ends"],
-            {"source": str(path), "format": "pusht", "obs_type": obs_type})
+    (obs_type, size), d = found, read_pusht(path)
+    if obs_type == "pixels_agent_pos": obs = {"pixels": pusht_frames(d["state"], size), "agent_pos": d["state"][:, :2]}
+    else: obs = pusht_obs(d["state"], obs_type)
+    return obs, d["action"], d["episode_ends"], {"source": str(path), "format": "pusht", "obs_type": obs_type}
 
 DATASET_ADAPTERS.append(pusht_adapter)
 
@@ -482,12 +573,15 @@ DATASET_ADAPTERS.append(pusht_adapter)
 PUSHT_EVAL_SEED, PUSHT_EVAL_EPISODES = 100000, 50
 
 def pusht_protocol(agent, n_episodes: int = PUSHT_EVAL_EPISODES, seed: int = PUSHT_EVAL_SEED,
-                   obs_type: str = "environment_state_agent_pos", batched: bool = True, generator=None) -> dict:
+                   obs_type: str = "environment_state_agent_pos", batched: bool = True, generator=None,
+                   env_kwargs: Optional[dict] = None) -> dict:
     """The paper's Push-T evaluation: episodes from seed 100000 (at most 300 steps); per episode the maximum over steps
-    of clip(coverage / 0.95, 0, 1). Returns `score` (its mean), `success` (coverage > 0.95 reached), `mean_length`."""
+    of clip(coverage / 0.95, 0, 1). Returns `score` (its mean), `success` (coverage > 0.95 reached), `mean_length`.
+    `env_kwargs`: further arguments of the env (e.g. `observation_width`)."""
     check_positive("n_episodes", n_episodes, integer=True)
     check_choice("obs_type", obs_type, PUSHT_OBS_TYPES)
-    res = evaluate_agent(agent, PUSHT_ID, range(seed, seed + n_episodes), {"obs_type": obs_type}, batched, generator)
+    kw = dict(env_kwargs or {}, obs_type=obs_type)
+    res = evaluate_agent(agent, PUSHT_ID, range(seed, seed + n_episodes), kw, batched, generator)
     m = np.asarray(res["max_rewards"])
     return dict(score=float(m.mean()), success=res["success"], mean_length=float(np.mean(res["lengths"])),
                 n_episodes=n_episodes, seed=seed, max_rewards=m.tolist())
@@ -510,4 +604,27 @@ PUSHT_PRESET = dict(
     sample_temperature=0.0,
     eval_seed=PUSHT_EVAL_SEED,
     buffer_size=200_000,      # more than the shipped data's steps
+)
+
+# %% ../nbs/05g_pusht.ipynb #cb18c39c
+PUSHT_PIXELS_ENV_KWARGS = {"obs_type": "pixels_agent_pos"}
+PUSHT_PIXELS_PRESET = dict(
+    PUSHT_PRESET,
+    crop_size=84,             # the paper's random crop (84 of 96 px); the centre crop when acting
+    image_downsample=2,       # then average-pooled to 42 px: the CNN's step is 3x cheaper than at 84 px here
+    vision_backbone="cnn",    # the small CNN with GroupNorm and a spatial softmax (03b_vision)
+    vision_feature_dim=64,    # the reference's features per camera and step
+    batch_size=64,            # the paper's image batch
+    learning_rate=5e-4,       # with the cosine decay to 0 over the call (batch 64: half the state preset's 1e-3)
+    buffer_size=50_000,       # the shipped data's 39,007 frames (1.1 GB of uint8) and a margin
+)
+PUSHT_PIXELS_GPU_PRESET = dict(
+    PUSHT_PIXELS_PRESET,
+    vision_backbone="resnet18",   # the paper's ResNet-18, GroupNorm, spatial softmax (32 keypoints), 64 features
+    image_downsample=1,           # the full 84-px crop
+    denoiser="unet",              # the paper's CNN-based Diffusion Policy
+    hidden_dim=256,               # down_dims 256/512/1024 (02_denoiser's mapping)
+    learning_rate=1e-4,           # the paper's
+    n_action_steps=8,             # the paper's Ta
+    amp=True,                     # bf16 autocast on CUDA
 )

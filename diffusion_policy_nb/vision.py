@@ -49,13 +49,14 @@ def crop_images(x: torch.Tensor,           # (N, H, W, C) frames, any dtype, on 
     if not random or (h, w) == (H, W):
         top, left = (H - h) // 2, (W - w) // 2
         return x[:, top:top + h, left:left + w]
-    dev = x.device
-    top = torch.randint(H - h + 1, (N, 1, 1), device=dev, generator=generator)
-    left = torch.randint(W - w + 1, (N, 1, 1), device=dev, generator=generator)
-    rows = top + torch.arange(h, device=dev)[:, None]                     # (N, h, 1)
-    cols = left + torch.arange(w, device=dev)                             # (N, 1, w)
-    flat = (torch.arange(N, device=dev)[:, None, None] * H + rows) * W + cols      # (N, h, w) pixel indices
-    return x.reshape(N * H * W, -1)[flat].view(N, h, w, *x.shape[3:])
+    dev, tail = x.device, x.shape[3:]
+    C = x[0, 0, 0].numel()                                                # values per pixel
+    top = torch.randint(H - h + 1, (N, 1), device=dev, generator=generator)
+    left = torch.randint(W - w + 1, (N, 1), device=dev, generator=generator)
+    rows = (torch.arange(N, device=dev)[:, None] * H + top + torch.arange(h, device=dev)).flatten()   # (N·h,)
+    x = x.reshape(N * H, W * C).index_select(0, rows).view(N, h, W * C)  # whole rows: contiguous copies
+    cols = (left * C + torch.arange(w * C, device=dev))[:, None].expand(N, h, w * C)   # the same columns per image
+    return torch.gather(x, 2, cols).view(N, h, w, *tail)
 
 # %% ../nbs/03b_vision.ipynb #dc73a117
 class SpatialSoftmax(nn.Module):
