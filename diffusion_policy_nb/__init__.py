@@ -8,7 +8,8 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/api.html.md"""
 __all__ = []
 
 # %% ../nbs/95_api.ipynb #49b6b85f
-__version__ = "0.3.0"   # 0.3: Push-T; 0.2: named observation fields, the encoder stage; checkpoint format 2
+# 0.4: camera images; 0.3: Push-T; 0.2: named observation fields, the encoder stage; checkpoint format 2
+__version__ = "0.4.0"
 
 # %% ../nbs/95_api.ipynb #4597d3a2
 from .schedule import NoiseScheduler
@@ -20,6 +21,7 @@ from .config import Config
 from .trainer import Trainer
 from .distributed import torchrun_job
 from .pusht import PUSHT_ID, PUSHT_PRESET, PushTDemonstrator, make_pusht, pusht_protocol
+from .pusht import PUSHT_PIXELS_PRESET, PUSHT_PIXELS_GPU_PRESET, PUSHT_PIXELS_ENV_KWARGS
 # last: the function `rollout` shares its name with the module `rollout`; a submodule imported after it would rebind
 # the package attribute to the module
 from .experts import PendulumExpert, collect, rollout

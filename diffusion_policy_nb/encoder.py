@@ -75,8 +75,10 @@ class VisionObsEncoder(nn.Module):
         shapes = {k: check_image_field(k, obs_spec.shape(k), obs_spec.dtype(k)) for k in self.images}
         if self.share and len(set(shapes.values())) > 1:
             raise ValueError(f"share_vision_encoder=True needs cameras of one shape; got {shapes}.")
-        make = lambda k: ImageEncoder(shapes[k], backbone, crop_size, downsample, feature_dim, name=k, **backbone_kwargs)
-        self.cameras = nn.ModuleDict({"shared": make(self.images[0])} if self.share else {k: make(k) for k in self.images})
+        make = lambda k: ImageEncoder(shapes[k], backbone, crop_size, downsample, feature_dim, name=k,
+                                      **backbone_kwargs)
+        cams = {"shared": make(self.images[0])} if self.share else {k: make(k) for k in self.images}
+        self.cameras = nn.ModuleDict(cams)
         d_float = sum(int(torch.tensor(obs_spec.shape(k)).prod()) for k in self.vectors)
         self.feature_dim, self.step_dim = int(feature_dim), len(self.images) * int(feature_dim) + d_float
         self.cond_dim = self.obs_horizon * self.step_dim

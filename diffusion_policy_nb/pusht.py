@@ -180,7 +180,7 @@ def pusht_frames(state, size: int = PUSHT_IMAGE_SIZE, cache: bool = True, worker
     digest = f.with_suffix(".sha256")
     if cache and f.is_file() and digest.is_file():
         try:
-            a = np.load(f, mmap_mode="r")
+            a = np.load(f, mmap_mode="c")                            # copy-on-write: writable, nothing copied
             if a.shape == (len(state), size, size, 3) and a.dtype == np.uint8 and _digest(a) == digest.read_text():
                 return a
         except (ValueError, OSError): pass                           # damaged: drawn again below

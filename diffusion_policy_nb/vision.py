@@ -84,7 +84,7 @@ def _trunk_hw(trunk: nn.Module, in_channels: int, image_hw: tuple) -> tuple:
     with torch.no_grad(): return tuple(trunk(torch.zeros(1, in_channels, *image_hw)).shape[1:])
 
 class ConvEncoder(nn.Module):
-    "A small CNN: stride-2 3x3 convs with GroupNorm and ReLU, a spatial softmax, a linear layer: (N, C, H, W) -> (N, F)."
+    "A small CNN: stride-2 3x3 convs, GroupNorm and ReLU, a spatial softmax, a linear layer: (N, C, H, W) -> (N, F)."
     def __init__(self,
                  in_channels: int = 3,
                  image_hw: tuple = (84, 84),        # (H, W) of the images it is given (after any crop)
