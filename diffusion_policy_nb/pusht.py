@@ -14,7 +14,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 from fastcore.basics import patch
 
-from .core import Progress, check_choice, check_positive, reading, DataFileError
+from .core import Progress, check_choice, check_positive, reading, sha256_file
 from .buffer import DATASET_ADAPTERS, ObsSpec, check_episode_ends, check_finite, _need
 from .rollout import env_steps, make_env
 from .evaluate import evaluate_agent
@@ -165,11 +165,6 @@ def pusht_cache_dir() -> Path:
     "Where derived Push-T data (rendered frames) is cached: $DPNB_CACHE, else ~/.cache/diffusion_policy_nb."
     return Path(os.environ.get("DPNB_CACHE") or Path.home() / ".cache" / "diffusion_policy_nb")
 
-def _digest(a: np.ndarray) -> str:
-    h = hashlib.sha256()
-    for i in range(0, len(a), 4096): h.update(np.ascontiguousarray(a[i:i + 4096]).data)
-    return h.hexdigest()
-
 def pusht_frames(state, size: int = PUSHT_IMAGE_SIZE, cache: bool = True, workers: Optional[int] = None,
                  show: Optional[bool] = None) -> np.ndarray:
     "The frames of poses `state` (N, 5): (N, size, size, 3) uint8, from the cache when it holds them intact."
@@ -181,7 +176,7 @@ def pusht_frames(state, size: int = PUSHT_IMAGE_SIZE, cache: bool = True, worker
     if cache and f.is_file() and digest.is_file():
         try:
             a = np.load(f, mmap_mode="c")                            # copy-on-write: writable, nothing copied
-            if a.shape == (len(state), size, size, 3) and a.dtype == np.uint8 and _digest(a) == digest.read_text():
+            if a.shape == (len(state), size, size, 3) and a.dtype == np.uint8 and sha256_file(f) == digest.read_text():
                 return a
         except (ValueError, OSError): pass                           # damaged: drawn again below
     frames = render_pusht(state, size, workers or min(4, os.cpu_count() or 1), show)
@@ -190,7 +185,7 @@ def pusht_frames(state, size: int = PUSHT_IMAGE_SIZE, cache: bool = True, worker
         tmp = f.with_name(f.name + ".tmp.npy")
         np.save(tmp, frames)
         tmp.replace(f)
-        digest.write_text(_digest(frames))
+        digest.write_text(sha256_file(f))
     return frames
 
 # %% ../nbs/05g_pusht.ipynb #686f8004

@@ -1,4 +1,4 @@
-"""Networks for camera images: gymnasium's uint8 frames checked and cropped on the training device for the whole batch, the spatial softmax, a small CNN for the CPU and the paper's ResNet-18 with GroupNorm; the observation encoder (`04a_encoder`) builds on them.
+"""Camera images: uint8 frames cropped on the device, the spatial softmax, a small CNN, ResNet-18 with GroupNorm.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/vision.html.md"""
 
