@@ -2,7 +2,8 @@
 
 Ours: `Trainer._update`, the step the library runs (windows sampled by index arithmetic in the buffer on the training device,
 precomputed schedule tables, the time-embedding table, the masked loss, backward, gradient clipping, fused AdamW, EMA), and
-`DiffusionPolicy.predict_action` (the conditioned fast plan; `--compile` also times the compiled loop). Baseline: the same
+`DiffusionPolicy.predict_action` (the conditioned fast plan; `--compile` also times the compiled loop), and the same
+for distilled one- and two-step students of the network (05i_distill). Baseline: the same
 network, normalizers and loss, with windows built one sample at a time by a `Dataset.__getitem__` and collated by a
 `DataLoader` (see bench/buffer.py), noise added by diffusers' `DDPMScheduler.add_noise`, gradient clipping, torch's default
 AdamW and diffusers' `EMAModel`; inference driven by diffusers' `DDIMScheduler` / `DDPMScheduler` step loops. Every speed-up
@@ -146,6 +147,18 @@ def main(argv=None):
         res[f"predict_ms_{name}_diffusers"] = 1e3 * timeit(lambda: diffusers_predict(base, n), args.seconds, sync)
         res[f"predict_speedup_{name}"] = res[f"predict_ms_{name}_diffusers"] / res[f"predict_ms_{name}_ours"]
     pol.scheduler.set_timesteps(10, "ddim")
+    # distilled students (05i_distill, `Trainer.distill`) of this network: 1 and 2 evaluations per plan (the cost does
+    # not depend on how long the student trained, so one update makes one); batch 1 and plans per second at `--batch`
+    many = torch.as_tensor(obs[: To * B]).view(B, To, Do).to(dev)
+    res[f"plans_per_s_ddim10_ours_b{B}"] = B / timeit(lambda: pol.predict_action(many), args.seconds, sync)
+    for k in (1, 2):
+        stu = tr.distill(1, k, config=dict(progress=False)).ema_policy()
+        res[f"predict_ms_student{k}_ours"] = 1e3 * timeit(lambda: stu.predict_action(hist), args.seconds, sync)
+        res[f"predict_speedup_student{k}_vs_ddim10_ours"] = (res["predict_ms_ddim10_ours"]
+                                                             / res[f"predict_ms_student{k}_ours"])
+        res[f"predict_speedup_student{k}_vs_ddim10_diffusers"] = (res["predict_ms_ddim10_diffusers"]
+                                                                  / res[f"predict_ms_student{k}_ours"])
+        res[f"plans_per_s_student{k}_ours_b{B}"] = B / timeit(lambda: stu.predict_action(many), args.seconds, sync)
     if not args.no_ablation and args.denoiser == "mlp":
         pol.fast_plan = False
         res["predict_ms_ddim10_ours_without_fast_plan"] = 1e3 * timeit(lambda: pol.predict_action(hist), args.seconds, sync)

@@ -17,6 +17,7 @@ import torch
 from .core import DataFileError, check_json_fields, reading, sha256_file, strict_json
 from .buffer import ObsSpec, ReplayBuffer
 from .config import ALGOS, Config
+from .policy import load_policy
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT_VERSION', 'META_KINDS', 'BUFFER_HINT', 'TrainState', 'write_checkpoint', 'find_checkpoint',
@@ -233,6 +234,8 @@ def write_trainer_files(self, tmp: Path):
     save_file({k: v.detach().to("cpu", copy=True).contiguous() for k, v in t.items()}, str(tmp / "state.safetensors"))
     if len(self.buffer): self.buffer.save(tmp / "buffer")                    # empty until the first episode ends
     if self.ready: self.policy.save(tmp / "policy", model=self.ema.module if self.ema is not None else None)
+    # a distilled student's frozen teacher (05i_distill): a resumed run needs the same targets
+    if getattr(self, "teacher", None) is not None: self.teacher.save(tmp / "teacher")
     spec = getattr(self.env, "spec", None)
     try: spec_json = None if self._env_is_id or spec is None else spec.to_json()   # an instance: rebuilt from its spec
     except Exception: spec_json = None
@@ -276,6 +279,7 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
             raise DataFileError(f"{path/'buffer'} holds {len(tr.buffer)} transitions but trainer.json says "
                                 f"{meta['buffer_transitions']}: the checkpoint is inconsistent.")
     tr._evaluate_only = not buffer and meta["buffer_transitions"] > 0
+    if (path / "teacher").is_dir(): tr.teacher = load_policy(path / "teacher", device=tr.device)   # a student's run
     with reading(path / "state.safetensors", "checkpoint state file (safetensors)", "The checkpoint is corrupt."):
         tr.optim.load_tensors(tensors, meta["opt_groups"], tr.device)
         # absent when saved before any episode ended

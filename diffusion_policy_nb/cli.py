@@ -1,4 +1,4 @@
-"""`dpnb train` and `dpnb eval`: the quick start from a shell, with a run folder holding the checkpoint, the metrics log and plots.
+"""`dpnb train`, `dpnb eval` and `dpnb distill`: the quick start from a shell, with a run folder holding the checkpoint, the metrics log and plots.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/cli.html.md"""
 
@@ -49,7 +49,7 @@ RUNTIME_KEYS = ("progress", "progress_every")     # how a run reports, not what 
 QUIET_HELP = "no progress reports (by default: a bar on a terminal, else a line on stderr every --progress-every s)"
 
 def build_parser() -> argparse.ArgumentParser:
-    "The `dpnb` argument parser with `train` and `eval` sub-commands."
+    "The `dpnb` argument parser with `train`, `eval` and `distill` sub-commands."
     p = argparse.ArgumentParser(prog="dpnb",
                                 description="Diffusion Policy: train on expert demonstrations, evaluate runs.",
                                 allow_abbrev=False)  # --eval-episodes must not silently mean another flag
@@ -89,6 +89,20 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--video", type=int, default=0, metavar="N",
                    help="also write N episodes as videos to RUN_DIR/videos (the env must render rgb_array)")
     e.add_argument("--video-format", choices=VIDEO_FORMATS, default="gif", help="gif (Pillow) or mp4 (the video extra)")
+    d = sub.add_parser("distill", allow_abbrev=False,
+                       help="train a student of a run's policy that plans in 1-2 network evaluations (05i_distill); "
+                            "resumes if --run-dir holds an unfinished one")
+    d.add_argument("teacher_dir", help="the teacher's run folder (or its checkpoint folder)")
+    d.add_argument("--n-updates", "--n_updates", type=int, required=True, help="gradient updates of the student")
+    d.add_argument("--steps", type=int, default=1, help="the student's network evaluations per plan (default 1)")
+    d.add_argument("--init", choices=("teacher", "scratch"), default="teacher",
+                   help="start from the teacher's weights (default) or from new ones")
+    d.add_argument("--learning-rate", "--learning_rate", type=float, default=None, help="default: the teacher's")
+    d.add_argument("--batch-size", "--batch_size", type=int, default=None, help="default: the teacher's")
+    d.add_argument("--eval-episodes-final", type=int, default=100,
+                   help="episodes for the final evaluation of student and teacher, on the same seeds (0: none)")
+    d.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None, help="default TEACHER_DIR-student<steps>")
+    d.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     return p
 
 # %% ../nbs/07_cli.ipynb #224a461c
@@ -259,6 +273,43 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
     (run_dir / "summary.json").write_text(strict_json(out, indent=1))
     return out
 
+def _distill(args) -> dict:
+    for flag, v in (("--n-updates", args.n_updates), ("--steps", args.steps)):
+        if v <= 0: raise ValueError(f"{flag} {v}: must be > 0.")
+    if args.eval_episodes_final < 0:
+        raise ValueError(f"--eval-episodes-final {args.eval_episodes_final}: must be >= 0.")
+    teacher_dir = Path(args.teacher_dir)
+    run_dir = Path(args.run_dir or f"{teacher_dir.resolve()}-student{args.steps}")
+    overrides = {k: v for k, v in dict(learning_rate=args.learning_rate, batch_size=args.batch_size).items()
+                 if v is not None}
+    if args.quiet: overrides["progress"] = False
+    try: ckpt = find_checkpoint(run_dir)
+    except FileNotFoundError: ckpt = None
+    if ckpt is not None:                                              # an unfinished (or finished) distillation
+        st = Trainer.load(ckpt)
+        if st.teacher is None:
+            raise ValueError(f"{run_dir} holds a run that is not a distilled student: give another --run-dir.")
+        if st.policy.scheduler.n_inference_steps != args.steps:
+            raise ValueError(f"{run_dir} holds a student with --steps {st.policy.scheduler.n_inference_steps}, not "
+                             f"{args.steps}: rerun with its own --steps to resume it, or give another --run-dir.")
+        if args.quiet: st.cfg.progress = False
+        st.resume()
+    else:
+        st = Trainer.load(teacher_dir).distill(args.n_updates, args.steps, dict(overrides, run_dir=str(run_dir)),
+                                               init=args.init)
+    out = dict(run_dir=str(run_dir), teacher_dir=str(teacher_dir), n_steps=args.steps, n_updates=st.n_updates,
+               loss=st.loss_history[-1][1] if st.loss_history else None)
+    if args.eval_episodes_final > 0:                                  # student and teacher on the same seeds
+        tch = Trainer.load(teacher_dir, buffer=False)
+        if args.quiet: tch.cfg.progress = False
+        for who, tr in (("student", st), ("teacher", tch)):
+            ev = tr.evaluate(args.eval_episodes_final)
+            out.update({f"{who}_return_mean": ev["mean"], f"{who}_return_std": ev["std"]})
+            if "success" in ev:
+                out.update({f"{who}_success": ev["success"], f"{who}_score": float(np.mean(ev["max_rewards"]))})
+    (run_dir / "summary.json").write_text(strict_json(out, indent=1))
+    return out
+
 def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
     """Refuse arguments that disagree with the run stored in `run_dir`
     (only the ones given on the command line are compared)."""
@@ -323,7 +374,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     "Entry point of the `dpnb` console script (under torchrun, each rank's work runs inside one `torchrun_job`)."
     args = build_parser().parse_args(argv)
     with torchrun_job() as job:
-        try: out = _train(args) if args.command == "train" else _eval(args)
+        try: out = dict(train=_train, eval=_eval, distill=_distill)[args.command](args)
         except USER_ERRORS as e:
             # under torchrun: do not wait for the other ranks
             job.abandon()

@@ -114,6 +114,12 @@ class MLPDenoiser(nn.Module):
         n_x = self.x_shape[0] * self.x_shape[1]
         return F.linear(cond, self.inp.weight[:, n_x:], self.inp.bias) + self.time_emb(t)
 
+    def condition_steps(self, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        """`condition` for the K timesteps `t` (K,) of a plan and a conditioning per row, cond (B, C) -> (K, B, H): the
+        first layer on B rows and the time MLP on K rows, instead of both on K·B."""
+        n_x = self.x_shape[0] * self.x_shape[1]
+        return F.linear(cond, self.inp.weight[:, n_x:], self.inp.bias)[None] + self.time_emb(t)[:, None]
+
     def denoise_weights(self) -> tuple:
         """The tensors `denoise` reads, in order: fetch them once per plan
         (each `module.attr` lookup costs about a microsecond)."""

@@ -364,11 +364,13 @@ class DiffusionPolicy(ChunkPolicy):
         pred = model(x_t[rows], t[rows], {k: v[rows] for k, v in obs.items()})   # ε_θ(x_t, t, o)
         return masked_mse(pred, self.scheduler.training_target(x0, noise, t), batch.get("action_mask"), shard)
 
-    def _plan(self, obs_n: dict, generator=None, model: Optional[nn.Module] = None) -> torch.Tensor:
+    def _plan(self, obs_n: dict, generator=None, model: Optional[nn.Module] = None,
+              x_T: Optional[torch.Tensor] = None) -> torch.Tensor:
+        "A normalised plan (B, Tp, Da) from x_T (given, or drawn from N(0, τ² I)) for normalised `obs_n`."
         model = self.model if model is None else model
         B, dev = len(next(iter(obs_n.values()))), self.device
         shape = (B, self.action_horizon, self.action_dim)
-        if self.sample_temperature == 1.0: x_T = None                        # the scheduler draws N(0, I)
+        if x_T is not None or self.sample_temperature == 1.0: pass            # given, or the scheduler draws N(0, I)
         elif self.sample_temperature == 0.0: x_T = torch.zeros(shape, device=dev)
         else: x_T = self.sample_temperature * torch.randn(shape, generator=generator, device=dev)
         if self.fast_plan and _splits(model):
@@ -382,9 +384,7 @@ class DiffusionPolicy(ChunkPolicy):
         once, and the K steps' conditionings are computed in one batched call."""
         sch, den = self.scheduler, model.denoiser
         cond = model.encode(obs_n)                                           # (B, C): once per plan
-        K, (B, C) = sch.n_inference_steps, cond.shape
-        t_all = sch.timesteps[:, None].expand(K, B).reshape(K * B)                        # (K·B,) visited t, step-major
-        c = den.condition(t_all, cond.expand(K, B, C).reshape(K * B, C)).view(K, B, -1)   # (K, B, H)
+        c = den.condition_steps(sch.timesteps, cond)                         # (K, B, H): the K steps' conditionings
         x = torch.randn(shape, generator=generator, device=cond.device) if x_T is None else x_T
         w = den.denoise_weights()                                            # fetched once, not once per step
         for i in range(K):

@@ -229,7 +229,8 @@ def _step(self: NoiseScheduler, i: int, model_output, x_t, generator=None, noise
     x0 = self.predict_x0(model_output, x_t, sqrt_abar_t, sqrt_1m_abar_t)
     # 3. mean of the step: posterior mean (DDPM eq. 7) or DDIM eq. 12, both as A·x̂0 + B·x_t; DPM-Solver++(2M) adds
     #    C·x̂0 of the previous step (Lu et al. 2022b, Alg. 2; C = 0 on the first and the last step)
-    x_s = torch.add(A * x0, x_t, alpha=B)
+    # (the last step has A = 1, B = 0: x_s is x̂0 itself, with no arithmetic)
+    x_s = x0 if A == 1.0 and B == 0.0 else torch.add(A * x0, x_t, alpha=B)
     C = self._coef_prev[i]
     if C != 0.0: x_s = torch.add(x_s, self._x0_prev, alpha=C)
     self._x0_prev = x0 if self.sampler == "dpmsolver++" else None

@@ -6,7 +6,8 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/trainer.html.md"
 
 # %% ../nbs/06_trainer.ipynb #20266113
 from __future__ import annotations
-import time, warnings
+import copy, time, warnings
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -28,6 +29,7 @@ from .checkpoint import TrainState, append_metrics, check_writable, load_trainer
 from .checkpoint import truncate_metrics
 from .checkpoint import write_checkpoint, write_trainer_files
 from .evaluate import evaluate_agent
+from .distill import check_teacher, distill_loss, student_config, teacher_plan_table
 
 # %% auto #0
 __all__ = ['Trainer']
@@ -76,6 +78,9 @@ class Trainer:
         self.collector = Collector(self.env, self.expert, c.seed, self.obs_spec, self.action_dim, c.expert_noise,
                                    self.dist)
         self.state, self._last_ckpt_update = TrainState(), 0
+        # a distilled student's frozen teacher (`distill`): then the loss is distill_loss, not the DDPM loss
+        self.teacher = None
+        self._plans, self._plans_key = None, None                             # its plans per buffer window (τ = 0)
         self._last_ckpt_time, self._metrics_offset, self._evaluate_only = None, None, False   # see _due_checkpoint
         self._build()
 
@@ -182,7 +187,11 @@ def _update(self: Trainer):
                   c.lr_warmup, c.lr_schedule)
     self.optim.set_lr(c.learning_rate * f)
     with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=c.amp and self.device.type == "cuda"):
-        loss = self.policy.compute_loss(batch, self.gen, model=self.train_model, shard=self.dist.shard)   # rank's rows
+        if self.teacher is None:                                              # this rank's rows
+            loss = self.policy.compute_loss(batch, self.gen, model=self.train_model, shard=self.dist.shard)
+        else:
+            loss = distill_loss(self.policy, self.teacher, batch, self.gen, model=self.train_model,
+                                shard=self.dist.shard, plans=self._teacher_plans())
     self.optim.step(loss)
     st.n_updates += 1
     self._loss_acc += loss.detach()
@@ -340,3 +349,41 @@ def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Option
     could not be stored, `device` to move the run, `buffer=False` to skip the replay buffer (evaluation only: faster,
     and possible when the buffer file is damaged)."""
     return load_trainer(cls, path, expert, env, device, buffer)
+
+# %% ../nbs/06_trainer.ipynb #92bccd84
+@patch
+def distill(self: Trainer, n_updates: int, n_steps: int = 1, config: Optional[dict] = None,
+            init: str = "teacher") -> Trainer:
+    """Train, for `n_updates` on this trainer's demonstrations, a student of its EMA policy that plans in `n_steps`
+    network evaluations, and return the student's `Trainer`. `config` overrides the student's training settings
+    (`student_config`); `init='teacher'` starts from the teacher's weights (the same network), 'scratch' from new
+    ones."""
+    check_positive("n_updates", n_updates, integer=True)
+    check_choice("init", init, ("teacher", "scratch"))
+    if self._evaluate_only or self.buffer.n_episodes == 0:
+        raise ValueError("distill trains on the teacher's demonstrations, and this Trainer holds none (loaded with "
+                         "buffer=False, or nothing collected yet): load it with Trainer.load(path, buffer=True).")
+    if self.n_updates == 0: raise ValueError("the teacher is not trained yet (n_updates=0): call train(...) first.")
+    teacher = check_teacher(copy.deepcopy(self.ema_policy()))       # frozen: training `self` further leaves it alone
+    cfg = asdict(student_config(self.cfg, n_steps, config))
+    dataset = cfg.pop("dataset")                                      # the teacher's buffer is used, not re-read
+    student = Trainer(self.algo, self.env_id if self._env_is_id else self.env, config=cfg, expert=self.expert,
+                      env_kwargs=self.env_kwargs, _require_data=False)
+    student.cfg.dataset, student.buffer, student.teacher = dataset, self.buffer, teacher.to(student.device)
+    student.policy.set_normalizers(teacher.obs_normalizers, teacher.action_normalizer)   # the same normalised units
+    if init == "teacher":
+        try: student.model.load_state_dict(teacher.model.state_dict())
+        except RuntimeError as e:
+            raise ValueError("init='teacher' copies the teacher's weights, but the student's config gives another "
+                             f"network ({str(e).splitlines()[-1].strip()}); use init='scratch'.") from None
+    student.train(n_updates=n_updates)
+    return student
+
+# %% ../nbs/06_trainer.ipynb #2c266f71
+@patch
+def _teacher_plans(self: Trainer):
+    """A student's targets for every buffer window when its teacher's τ is 0 (`teacher_plan_table`), built again
+    whenever the buffer's content may have changed; None otherwise (the teacher then plans per update)."""
+    key = (len(self.buffer), self.buffer.n_episodes, self.n_env_steps)
+    if self._plans_key != key: self._plans, self._plans_key = teacher_plan_table(self.teacher, self.buffer), key
+    return self._plans
