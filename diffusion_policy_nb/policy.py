@@ -384,6 +384,7 @@ class DiffusionPolicy(ChunkPolicy):
         once, and the K steps' conditionings are computed in one batched call."""
         sch, den = self.scheduler, model.denoiser
         cond = model.encode(obs_n)                                           # (B, C): once per plan
+        K = sch.n_inference_steps
         c = den.condition_steps(sch.timesteps, cond)                         # (K, B, H): the K steps' conditionings
         x = torch.randn(shape, generator=generator, device=cond.device) if x_T is None else x_T
         w = den.denoise_weights()                                            # fetched once, not once per step
