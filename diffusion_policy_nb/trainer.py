@@ -366,6 +366,7 @@ def distill(self: Trainer, n_updates: int, n_steps: int = 1, config: Optional[di
     if self.n_updates == 0: raise ValueError("the teacher is not trained yet (n_updates=0): call train(...) first.")
     teacher = check_teacher(copy.deepcopy(self.ema_policy()))       # frozen: training `self` further leaves it alone
     cfg = asdict(student_config(self.cfg, n_steps, config))
+    cfg["sample_temperature"] = teacher.sample_temperature              # the policy's τ, should it differ from cfg's
     dataset = cfg.pop("dataset")                                      # the teacher's buffer is used, not re-read
     student = Trainer(self.algo, self.env_id if self._env_is_id else self.env, config=cfg, expert=self.expert,
                       env_kwargs=self.env_kwargs, _require_data=False)
