@@ -257,8 +257,7 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
     evp = eve = None
     if args.eval_episodes_final > 0:
         evp = tr.evaluate(args.eval_episodes_final)
-        out.update(eval_return_mean=evp["mean"], eval_return_std=evp["std"])
-        if "success" in evp: out.update(eval_success=evp["success"], eval_score=float(np.mean(evp["max_rewards"])))
+        out.update(_ev_fields("eval", evp))
         if tr.expert is not None:
             eve = tr.evaluate(args.eval_episodes_final, agent="expert")
             out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
@@ -271,6 +270,12 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
             print(f"dpnb train: no video written: {cli_words(str(e))}", file=sys.stderr)
     out["run_dir"] = str(run_dir)
     (run_dir / "summary.json").write_text(strict_json(out, indent=1))
+    return out
+
+def _ev_fields(who: str, ev: dict) -> dict:
+    "An evaluation's summary keys, `<who>_return_mean/std` (and `_success`, `_score` where the env reports success)."
+    out = {f"{who}_return_mean": ev["mean"], f"{who}_return_std": ev["std"]}
+    if "success" in ev: out.update({f"{who}_success": ev["success"], f"{who}_score": float(np.mean(ev["max_rewards"]))})
     return out
 
 def _distill(args) -> dict:
@@ -303,10 +308,7 @@ def _distill(args) -> dict:
         tch = Trainer.load(teacher_dir, buffer=False)
         if args.quiet: tch.cfg.progress = False
         for who, tr in (("student", st), ("teacher", tch)):
-            ev = tr.evaluate(args.eval_episodes_final)
-            out.update({f"{who}_return_mean": ev["mean"], f"{who}_return_std": ev["std"]})
-            if "success" in ev:
-                out.update({f"{who}_success": ev["success"], f"{who}_score": float(np.mean(ev["max_rewards"]))})
+            out.update(_ev_fields(who, tr.evaluate(args.eval_episodes_final)))
     (run_dir / "summary.json").write_text(strict_json(out, indent=1))
     return out
 
@@ -337,8 +339,7 @@ def _eval(args) -> dict:
     seeds = list(range(start, start + args.episodes))
     evp = tr.evaluate(args.episodes, seeds=seeds)
     out = dict(run_dir=str(args.run_dir), n_updates=tr.n_updates, episodes=args.episodes, seed_start=start,
-               policy_return_mean=evp["mean"], policy_return_std=evp["std"])
-    if "success" in evp: out.update(policy_success=evp["success"], policy_score=float(np.mean(evp["max_rewards"])))
+               **_ev_fields("policy", evp))
     if tr.expert is not None:
         eve = tr.evaluate(args.episodes, seeds=seeds, agent="expert")
         out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])

@@ -186,12 +186,14 @@ def _update(self: Trainer):
     f = lr_factor(st.n_updates, st.call["start_update"], st.call["target_updates"] - st.call["start_update"],
                   c.lr_warmup, c.lr_schedule)
     self.optim.set_lr(c.learning_rate * f)
+    # a student's targets for the whole buffer (τ = 0), built in full precision outside the autocast region
+    plans = None if self.teacher is None else self._teacher_plans()
     with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=c.amp and self.device.type == "cuda"):
         if self.teacher is None:                                              # this rank's rows
             loss = self.policy.compute_loss(batch, self.gen, model=self.train_model, shard=self.dist.shard)
         else:
             loss = distill_loss(self.policy, self.teacher, batch, self.gen, model=self.train_model,
-                                shard=self.dist.shard, plans=self._teacher_plans())
+                                shard=self.dist.shard, plans=plans)
     self.optim.step(loss)
     st.n_updates += 1
     self._loss_acc += loss.detach()
