@@ -45,7 +45,8 @@ PRESETS = {"pusht": PUSHT_PRESET, "pusht-pixels": PUSHT_PIXELS_PRESET, "pusht-pi
 # a preset's env and env kwargs, used when --env (and --env-kwargs) are not given
 PRESET_ENVS = {"pusht": (PUSHT_ID, None), "pusht-pixels": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS),
                "pusht-pixels-gpu": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS)}
-RUNTIME_KEYS = ("progress", "progress_every")     # how a run reports, not what it computes: not compared on resume
+# how a run reports, not what it computes: not compared on resume (a resumed run may add a tracker)
+RUNTIME_KEYS = ("progress", "progress_every", "logger", "wandb_project")
 QUIET_HELP = "no progress reports (by default: a bar on a terminal, else a line on stderr every --progress-every s)"
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="episodes for the final evaluation of student and teacher, on the same seeds (0: none)")
     d.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None, help="default TEACHER_DIR-student<steps>")
     d.add_argument("--quiet", action="store_true", help=QUIET_HELP)
+    d.add_argument("--logger", default=None, help="the student's trackers beside metrics.jsonl, as --logger of train "
+                   "(tensorboard, wandb or tensorboard,wandb; default none)")
     return p
 
 # %% ../nbs/07_cli.ipynb #224a461c
@@ -269,6 +272,7 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
         except (ValueError, ImportError) as e:                       # the run is fine; only its video is missing
             print(f"dpnb train: no video written: {cli_words(str(e))}", file=sys.stderr)
     out["run_dir"] = str(run_dir)
+    tr.close_loggers()                                                # a W&B run finished, event files closed
     (run_dir / "summary.json").write_text(strict_json(out, indent=1))
     return out
 
@@ -288,6 +292,8 @@ def _distill(args) -> dict:
     overrides = {k: v for k, v in dict(learning_rate=args.learning_rate, batch_size=args.batch_size).items()
                  if v is not None}
     if args.quiet: overrides["progress"] = False
+    if args.logger is not None: overrides["logger"] = args.logger
+    Config.from_dict(dict(overrides, run_dir=str(run_dir)))            # bad values fail here, before any file
     try: ckpt = find_checkpoint(run_dir)
     except FileNotFoundError: ckpt = None
     if ckpt is not None:                                              # an unfinished (or finished) distillation
@@ -298,6 +304,7 @@ def _distill(args) -> dict:
             raise ValueError(f"{run_dir} holds a student with --steps {st.policy.scheduler.n_inference_steps}, not "
                              f"{args.steps}: rerun with its own --steps to resume it, or give another --run-dir.")
         if args.quiet: st.cfg.progress = False
+        if args.logger is not None: st.cfg.logger = args.logger
         st.resume()
     else:
         st = Trainer.load(teacher_dir).distill(args.n_updates, args.steps, dict(overrides, run_dir=str(run_dir)),
@@ -309,6 +316,8 @@ def _distill(args) -> dict:
         if args.quiet: tch.cfg.progress = False
         for who, tr in (("student", st), ("teacher", tch)):
             out.update(_ev_fields(who, tr.evaluate(args.eval_episodes_final)))
+            tr.close_loggers()
+    st.close_loggers()
     (run_dir / "summary.json").write_text(strict_json(out, indent=1))
     return out
 
@@ -349,6 +358,7 @@ def _eval(args) -> dict:
         vids = record_videos(tr.ema_policy(), tr.env_id, range(start, start + args.video),
                              Path(args.run_dir) / "videos", tr.env_kwargs, args.video_format)
         out["videos"] = [v["path"] for v in vids]
+    tr.close_loggers()
     (Path(args.run_dir) / "eval.json").write_text(strict_json(out, indent=1))
     return out
 

@@ -22,7 +22,7 @@ from .policy import BCPolicy, ChunkPolicy, DiffusionPolicy
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SEED_KEYS', 'ALGOS', 'TYPE_PARSERS', 'Config']
+__all__ = ['SEED_KEYS', 'ALGOS', 'LOGGERS', 'TYPE_PARSERS', 'Config']
 
 # %% ../nbs/05b_config.ipynb #d1c1dc30
 @dataclass
@@ -89,6 +89,10 @@ class Config:
     checkpoint_every: int = 5000
     checkpoint_interval: float = 300.0   # seconds: also checkpoint when this long has passed since the last (0: off)
     log_every: int = 100                 # updates between loss log lines
+    # experiment trackers beside metrics.jsonl (which is always written): "none", "tensorboard" (RUN_DIR/tensorboard),
+    # "wandb" (RUN_DIR/wandb; offline unless logged in or WANDB_MODE says), or both: "tensorboard,wandb"
+    logger: str = "none"
+    wandb_project: str = "diffusion_policy_nb"  # the W&B project of logger="wandb"
     # progress: a bar on a terminal, else a plain line to stderr every `progress_every` seconds
     # (None: on unless under test or in a Jupyter kernel; False: off, as `dpnb train --quiet`)
     progress: Optional[bool] = None
@@ -112,6 +116,7 @@ class Config:
 SEED_KEYS = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim", "learning_rate", "batch_size",
              "noise_schedule", "beta_start", "beta_end", "buffer_size", "n_inference_steps", "warmup_steps", "seed")
 ALGOS = ("diffusion", "bc")
+LOGGERS = ("tensorboard", "wandb")         # config["logger"]: "none", one of these, or several joined by ","
 TYPE_PARSERS = {"int": int, "float": float, "str": str, "bool": bool, "Optional[str]": str, "Optional[bool]": bool}
 
 # %% ../nbs/05b_config.ipynb #5764d12a
@@ -181,6 +186,10 @@ def validate(self: Config) -> Config:
                          f"{max(8, self.hidden_dim // 8 * 8)}).")
     try: get_device(self.device)
     except ValueError as e: raise ValueError(f"config['device']={self.device!r}: {e}") from None
+    if self.logger != "none":
+        for name in self.logger.split(","): check_choice("config['logger']", name, ("none", *LOGGERS))
+        if self.run_dir is None:
+            raise ValueError(f"config['logger']={self.logger!r} writes into the run folder: give config['run_dir'].")
     return self
 
 # %% ../nbs/05b_config.ipynb #24002526

@@ -58,7 +58,8 @@ STUDENT_SETS = dict(prediction_type="sample", sampler="ddim", eta=0.0)
 
 def student_config(teacher: Config, n_steps: int = 1, overrides: Optional[dict] = None) -> Config:
     """The config of a student of `teacher` (a `Config`) that plans in `n_steps` network evaluations; `overrides`
-    set its own training settings. The run folder is not inherited: a student never writes into its teacher's."""
+    set its own training settings. The run folder and its trackers are not inherited: a student never writes into
+    its teacher's (give `run_dir` and `logger` in `overrides`)."""
     check_positive("n_steps", n_steps, integer=True)
     overrides = dict(overrides or {})
     fixed = (*STUDENT_KEEPS, *STUDENT_SETS, "n_inference_steps")
@@ -73,7 +74,7 @@ def student_config(teacher: Config, n_steps: int = 1, overrides: Optional[dict] 
     same = lambda a, b: a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
     if same(run_dir, teacher.run_dir):
         raise ValueError(f"config['run_dir']={str(run_dir)!r} is the teacher's run folder: give the student its own.")
-    d = dict(asdict(teacher), run_dir=None, n_inference_steps=n_steps, **STUDENT_SETS)
+    d = dict(asdict(teacher), run_dir=None, logger="none", n_inference_steps=n_steps, **STUDENT_SETS)
     return Config.from_dict(d | overrides)
 
 # %% ../nbs/05i_distill.ipynb #362f0980

@@ -30,6 +30,7 @@ from .checkpoint import truncate_metrics
 from .checkpoint import write_checkpoint, write_trainer_files
 from .evaluate import evaluate_agent
 from .distill import check_teacher, distill_loss, student_config, teacher_plan_table
+from .loggers import check_logger, open_loggers
 
 # %% auto #0
 __all__ = ['Trainer']
@@ -48,6 +49,7 @@ class Trainer:
             config["seed"] = seed
         self.cfg = c = Config.from_dict(config)
         if c.run_dir is not None: check_writable(Path(c.run_dir))
+        check_logger(c.logger)                                   # a tracker's package, before any work
         self.algo, self.env_kwargs = algo, dict(env_kwargs or {})
         self.env = make_env(env, **self.env_kwargs)              # Box actions, Box or Dict-of-Box observations
         self.env_id = env if isinstance(env, str) else getattr(getattr(self.env, "spec", None), "id", None)
@@ -81,6 +83,7 @@ class Trainer:
         # a distilled student's frozen teacher (`distill`): then the loss is distill_loss, not the DDPM loss
         self.teacher = None
         self._plans, self._plans_key = None, None                             # its plans per buffer window (τ = 0)
+        self._loggers, self._t_log = None, None                  # trackers, opened at the first record; (time, updates)
         self._last_ckpt_time, self._metrics_offset, self._evaluate_only = None, None, False   # see _due_checkpoint
         self._build()
 
@@ -121,7 +124,22 @@ class Trainer:
 # %% ../nbs/06_trainer.ipynb #b933de1f
 @patch
 def _log(self: Trainer, rec: dict):
-    if self.cfg.run_dir is not None and self.dist.is_main: append_metrics(self.cfg.run_dir, rec)
+    "One record into `metrics.jsonl` and the trackers of `config['logger']` (rank 0 of a run with a `run_dir`)."
+    c = self.cfg
+    if c.run_dir is None or not self.dist.is_main: return
+    append_metrics(c.run_dir, rec)
+    if c.logger == "none": return
+    if self._loggers is None:                    # a resume's first record: events after its checkpoint are purged
+        purge = self.n_updates + 1 if rec.get("kind") == "resume" else None
+        self._loggers = open_loggers(c.logger, c.run_dir, dict(asdict(c), algo=self.algo, env=self.env_id),
+                                     c.wandb_project, purge)
+    self._loggers.log(rec, self.n_updates)
+
+@patch
+def close_loggers(self: Trainer):
+    "Finish the run's trackers (W&B's run, TensorBoard's writer); a later record opens them again."
+    if self._loggers is not None: self._loggers.close()
+    self._loggers = None
 
 @patch
 def _log_loss(self: Trainer):
@@ -131,8 +149,12 @@ def _log_loss(self: Trainer):
     self._loss_acc.zero_()
     st.loss_n = 0
     st.record_loss(m)
+    now = time.time()
+    t, u = self._t_log or (now, st.n_updates)
+    rate = (st.n_updates - u) / (now - t) if now > t and st.n_updates > u else None    # updates/s since the last line
+    self._t_log = (now, st.n_updates)
     self._log(dict(kind="train", n_updates=st.n_updates, n_env_steps=st.n_env_steps, loss=m,
-                   lr=self.opt.param_groups[0]["lr"]))
+                   lr=self.opt.param_groups[0]["lr"], updates_per_s=rate))
 
 # %% ../nbs/06_trainer.ipynb #e120c2b2
 @patch
@@ -241,7 +263,7 @@ def _run(self: Trainer) -> dict:
         raise ValueError("this Trainer was loaded with buffer=False: it evaluates its policy but cannot train (its "
                          "demonstrations were not read). Load it with buffer=True to resume.")
     u0, e0 = st.n_updates, st.n_env_steps
-    self._last_ckpt_time = t0
+    self._last_ckpt_time, self._t_log = t0, (t0, u0)
     if self._metrics_offset is not None and self.dist.is_main:         # resumed: log each record once
         dropped = truncate_metrics(c.run_dir, self._metrics_offset)
         self._log(dict(kind="resume", n_updates=u0, n_env_steps=e0, dropped_lines=dropped))
@@ -291,6 +313,7 @@ def _run(self: Trainer) -> dict:
         m.update(eval_return_mean=ev["mean"], eval_return_std=ev["std"], eval_returns=ev["returns"])
     if c.run_dir is not None: self.save(Path(c.run_dir) / "checkpoint")
     self._log(dict(kind="summary", **{k: v for k, v in m.items() if k not in ("loss_history", "eval_returns")}))
+    if self._loggers is not None: self._loggers.flush()
     return m
 
 # %% ../nbs/06_trainer.ipynb #f3442611
