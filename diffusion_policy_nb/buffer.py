@@ -18,10 +18,10 @@ from torch import nn
 from .core import DataFileError, check_positive, get_device, reading
 
 # %% auto #0
-__all__ = ['FORMAT_NAME', 'FORMAT_VERSION', 'OBS_KEYS', 'ACTION_KEYS', 'DONE_KEYS', 'DATASET_ADAPTERS', 'as_numpy',
-           'check_finite', 'check_rows', 'check_episode_ends', 'ObsSpec', 'torch_dtype', 'ReplayBuffer', 'check_fields',
-           'Normalizer', 'fit_obs_normalizers', 'fit_normalizers', 'spec_of', 'build_buffer', 'read_ours', 'read_npz',
-           'read_zarr', 'minari_root', 'read_minari', 'dataset_format', 'load_dataset']
+__all__ = ['FORMAT_NAME', 'FORMAT_VERSION', 'OBS_KEYS', 'ACTION_KEYS', 'DONE_KEYS', 'DATASET_FORMATS', 'DATASET_ADAPTERS',
+           'as_numpy', 'check_finite', 'check_rows', 'check_episode_ends', 'ObsSpec', 'torch_dtype', 'ReplayBuffer',
+           'check_fields', 'Normalizer', 'fit_obs_normalizers', 'fit_normalizers', 'spec_of', 'build_buffer',
+           'read_ours', 'read_npz', 'read_zarr', 'minari_root', 'read_minari', 'dataset_format', 'load_dataset']
 
 # %% ../nbs/03_data.ipynb #64534195
 def as_numpy(x, name: str) -> np.ndarray:
@@ -739,14 +739,21 @@ def read_minari(path, obs_key=None) -> tuple:
             {"source": str(f_path), "format": "minari", "episodes": len(eps)})
 
 # %% ../nbs/03_data.ipynb #fb1a9c56
+# layouts that later modules register (03c_lerobot: LeRobotDataset folders), tried first:
+# name -> (detect(path) -> bool, read(path, obs_key, action_key) -> (obs, action, episode_ends, meta))
+DATASET_FORMATS: dict = {}
+
 def dataset_format(path) -> str:
-    "'ours', 'npz', 'zarr' or 'minari', from the content at `path`."
+    "'ours', 'npz', 'zarr', 'minari' or a registered format (`DATASET_FORMATS`), from the content at `path`."
     p = Path(path)
+    for name, (detect, _) in DATASET_FORMATS.items():
+        if detect(p): return name
     if p.is_dir():
         if any((p / m).exists() for m in (".zgroup", "zarr.json")): return "zarr"
         if any((p / m).is_file() for m in ("data/main_data.hdf5", "main_data.hdf5")): return "minari"
         raise ValueError(f"{p} is a folder holding neither a zarr store (.zgroup or zarr.json) nor a Minari dataset "
-                         f"(data/main_data.hdf5){' (it is empty)' if not any(p.iterdir()) else ''}.")
+                         f"(data/main_data.hdf5){''.join(f' nor a {n} dataset' for n in DATASET_FORMATS)}"
+                         f"{' (it is empty)' if not any(p.iterdir()) else ''}.")
     if not p.exists():
         if (minari_root() / str(path)).is_dir(): return "minari"
         raise FileNotFoundError(f"{str(path)!r} does not exist (and is not a Minari dataset id under {minari_root()}).")
@@ -764,15 +771,16 @@ DATASET_ADAPTERS: list = []   # task-specific layouts: (path, obs_spec, action_d
 
 def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, obs_key=None,
                  action_key=None, obs_spec: Optional[ObsSpec] = None, action_dim: Optional[int] = None) -> ReplayBuffer:
-    """Load demonstrations from our format, a plain `.npz`, a diffusion_policy zarr store or a Minari HDF5 dataset;
-    given the target `obs_spec` and `action_dim`, a task's own layout first (`DATASET_ADAPTERS`, e.g. Push-T's)."""
+    """Load demonstrations from our format, a plain `.npz`, a diffusion_policy zarr store, a Minari HDF5 dataset or a
+    registered format (`DATASET_FORMATS`: LeRobotDataset folders, `03c_lerobot`); given the target `obs_spec` and
+    `action_dim`, a task's own layout first (`DATASET_ADAPTERS`, e.g. Push-T's)."""
     with reading(path, "dataset"):                              # any failure names the file
         if obs_spec is not None and obs_key is None and action_key is None:
             for adapt in DATASET_ADAPTERS:
                 got = adapt(path, obs_spec, action_dim)
                 if got is not None: return build_buffer(*got, capacity=capacity, device=device, env=env)
         fmt = dataset_format(path)
-        if fmt != "zarr" and fmt != "npz" and action_key is not None:
+        if fmt not in ("zarr", "npz", *DATASET_FORMATS) and action_key is not None:
             raise ValueError(f"action_key={action_key!r} does not apply to a {fmt} dataset.")
         if fmt == "ours":
             if obs_key is not None: raise ValueError(f"obs_key={obs_key!r} does not apply to our own format.")
@@ -780,6 +788,7 @@ def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, o
             capacity = capacity or cap
         elif fmt == "npz": obs, action, ends, meta = read_npz(path, obs_key, action_key)
         elif fmt == "zarr": obs, action, ends, meta = read_zarr(path, obs_key, action_key)
+        elif fmt in DATASET_FORMATS: obs, action, ends, meta = DATASET_FORMATS[fmt][1](path, obs_key, action_key)
         else: obs, action, ends, meta = read_minari(path, obs_key)
         return build_buffer(obs, action, ends, meta, capacity, device, env)
 

@@ -191,7 +191,8 @@ def _train_settings(args) -> tuple:
     if args.quiet: given["progress"] = False
     runtime = {k: given.pop(k) for k in RUNTIME_KEYS if k in given}
     overrides = dict(PRESETS[args.preset], **given) if args.preset else given
-    Config.from_dict(dict(overrides, **runtime))                      # bad values fail here, before any env or file
+    # bad values fail here, before any env or file (the run folder is always set: the default one if not given)
+    Config.from_dict(dict(overrides, **runtime, run_dir=args.run_dir or "runs/default"))
     return overrides, runtime
 
 def _has_checkpoint(run_dir: Path) -> bool:

@@ -31,6 +31,7 @@ from .checkpoint import write_checkpoint, write_trainer_files
 from .evaluate import evaluate_agent
 from .distill import check_teacher, distill_loss, student_config, teacher_plan_table
 from .loggers import check_logger, open_loggers
+import diffusion_policy_nb.lerobot                    # registers LeRobotDataset folders with load_dataset
 
 # %% auto #0
 __all__ = ['Trainer']
