@@ -133,9 +133,15 @@ class ObsSpec:
 
     @property
     def names(self) -> list: return list(self.fields)
-    def shape(self, k) -> tuple: return self.fields[k][0]
-    def dtype(self, k) -> str: return self.fields[k][1]
-    def is_float(self, k) -> bool: return self.fields[k][1] == "float32"
+    def shape(self, k) -> tuple:
+        "The per-step shape of field `k`."
+        return self.fields[k][0]
+    def dtype(self, k) -> str:
+        "The stored dtype of field `k` ('float32' or 'uint8')."
+        return self.fields[k][1]
+    def is_float(self, k) -> bool:
+        "Whether field `k` is a float field (not a uint8 image)."
+        return self.fields[k][1] == "float32"
     @property
     def flat_dim(self) -> int:
         "Values per step over all fields (the `obs_dim` of a flat observation)."
@@ -146,9 +152,12 @@ class ObsSpec:
         return f"obs_dim={self.flat_dim}" if not self.is_dict else f"observations {self!r}"
 
     def to_json(self) -> dict:
+        "The spec as JSON-ready data (`from_json` reads it back)."
         return dict(fields={k: [list(s), d] for k, (s, d) in self.fields.items()}, is_dict=self.is_dict)
     @classmethod
-    def from_json(cls, d: dict) -> "ObsSpec": return cls({k: (s, t) for k, (s, t) in d["fields"].items()}, d["is_dict"])
+    def from_json(cls, d: dict) -> "ObsSpec":
+        "The spec `to_json` wrote."
+        return cls({k: (s, t) for k, (s, t) in d["fields"].items()}, d["is_dict"])
     def __eq__(self, other): return isinstance(other, ObsSpec) and self.to_json() == other.to_json()
     def __repr__(self):
         inner = ", ".join(f"{k}: {s} {d}" for k, (s, d) in self.fields.items())

@@ -58,7 +58,9 @@ class TrainState:
             n += u - lo
         return tot / n if n else float("nan")
 
-    def to_json(self) -> dict: return dataclasses.asdict(self)
+    def to_json(self) -> dict:
+        "The state as JSON-ready data (`from_json` checks and reads it back)."
+        return dataclasses.asdict(self)
 
     @classmethod
     def from_json(cls, d: dict, where: str = "trainer.json") -> "TrainState":

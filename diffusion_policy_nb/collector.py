@@ -45,7 +45,9 @@ class Collector:
         self._steps, self._rng, self.ep_return, self._open = None, None, 0.0, False
         self.n_episodes = 0                                 # episodes completed (a resumed run sets it)
 
-    def episode_seed(self, k: int) -> int: return (self.seed * 100003 + k) % 2**31
+    def episode_seed(self, k: int) -> int:
+        "The reset seed of demonstration episode `k` (a run's episodes are reproducible and resumable)."
+        return (self.seed * 100003 + k) % 2**31
 
     @property
     def in_episode(self) -> bool: return self._open

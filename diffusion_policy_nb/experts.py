@@ -26,7 +26,9 @@ __all__ = ['PENDULUM_DT', 'PENDULUM_MAX_SPEED', 'PENDULUM_MAX_TORQUE', 'BUILTIN_
 # %% ../nbs/04_experts.ipynb #e1c62697
 PENDULUM_DT, PENDULUM_MAX_SPEED, PENDULUM_MAX_TORQUE = 0.05, 8.0, 2.0
 
-def angle_normalize(x): return ((x + np.pi) % (2 * np.pi)) - np.pi
+def angle_normalize(x):
+    "An angle (or array of angles) wrapped into [-π, π)."
+    return ((x + np.pi) % (2 * np.pi)) - np.pi
 
 def pendulum_step(theta, theta_dot, u, g: float = 10.0):
     "One step of gymnasium's Pendulum-v1 (m = l = 1), vectorized: (theta', theta_dot', cost)."
@@ -70,7 +72,8 @@ class EnergyShapingExpert:
             gain, velocity_scale, energy_margin, catch, blend)
         self.a = 3 * g / 2
         self.K, self.P = pendulum_lqr(g)
-    def reset(self): pass
+    def reset(self):
+        "Nothing to reset: the expert is a function of the observation."
     def __call__(self, obs):
         th, w = _theta_omega(obs)
         E = 0.5 * w * w + self.a * np.cos(th)
@@ -218,6 +221,7 @@ class FieldsExpert:
     "An expert of flat observations for an env with named fields: concatenates `fields` (in order) and calls `expert`."
     def __init__(self, expert: Callable, fields: Sequence[str]): self.expert, self.fields = expert, list(fields)
     def reset(self):
+        "Reset the wrapped expert, if it has state."
         if callable(getattr(self.expert, "reset", None)): self.expert.reset()
     def __call__(self, obs: dict):
         return self.expert(np.concatenate([np.asarray(obs[k], np.float32) for k in self.fields], -1))

@@ -85,6 +85,7 @@ class Optimization:
         self.params = [t for g in trained for t in g]                          # the tensors AdamW updates
 
     def set_lr(self, lr: float):
+        "Set every parameter group's learning rate."
         for g in self.opt.param_groups: g["lr"] = lr
 
     def step(self, loss: torch.Tensor):

@@ -214,7 +214,9 @@ class PushTSim:
         u.block.position = (s[4], s[5])
         u.block.velocity, u.block.angular_velocity = (s[7], s[8]), s[9]
 
-    def get(self) -> np.ndarray: return sim_state(self.env)
+    def get(self) -> np.ndarray:
+        "The simulator's state (`sim_state`): pusher, block pose and velocities."
+        return sim_state(self.env)
 
     def step(self, action):
         "One control step (0.1 s): gym-pusht's PD control over 10 physics sub-steps, without reward or observation."
@@ -226,7 +228,9 @@ class PushTSim:
                                 vy + (u.k_p * (ay - py) - u.k_v * vy) * u.dt)
             u.space.step(u.dt)
 
-    def coverage(self) -> float: return float(self.env._get_coverage())
+    def coverage(self) -> float:
+        "The fraction of the goal region the block covers (the reward is coverage / 0.95, clipped at 1)."
+        return float(self.env._get_coverage())
 
     def pose_error(self) -> float:
         "Mean distance (px) of the T's 8 outline corners and centre of gravity from where they are at the goal."

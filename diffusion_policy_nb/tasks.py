@@ -61,6 +61,7 @@ class TwoRoutesExpert:
         self.side = -1.0
 
     def reset(self):
+        "Draw this episode's route: left with probability `p_left`."
         self.side = -1.0 if self.rng.random() < self.p_left else 1.0
 
     def __call__(self, obs) -> np.ndarray:
