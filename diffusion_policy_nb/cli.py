@@ -250,7 +250,10 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
                              "--total-timesteps or a smaller --warmup-steps.")
         stale = run_dir / "metrics.jsonl"
         if stale.exists() and os.environ.get("RANK", "0") == "0":     # killed before its first checkpoint
-            stale.replace(run_dir / "metrics.jsonl.old")
+            for old in ("metrics.jsonl", "tensorboard", "wandb"):         # its log and trackers' files, kept aside
+                if (run_dir / old).exists():
+                    shutil.rmtree(run_dir / f"{old}.old", ignore_errors=True)
+                    (run_dir / old).replace(run_dir / f"{old}.old")
             print(f"{run_dir} holds no checkpoint (the run there stopped before writing one): starting from scratch; "
                   "its log is kept as metrics.jsonl.old", file=sys.stderr)
         tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir), **runtime), env_kwargs=args.env_kwargs)

@@ -50,7 +50,6 @@ class Trainer:
             config["seed"] = seed
         self.cfg = c = Config.from_dict(config)
         if c.run_dir is not None: check_writable(Path(c.run_dir))
-        check_logger(c.logger)                                   # a tracker's package, before any work
         self.algo, self.env_kwargs = algo, dict(env_kwargs or {})
         self.env = make_env(env, **self.env_kwargs)              # Box actions, Box or Dict-of-Box observations
         self.env_id = env if isinstance(env, str) else getattr(getattr(self.env, "spec", None), "id", None)
@@ -130,10 +129,16 @@ def _log(self: Trainer, rec: dict):
     if c.run_dir is None or not self.dist.is_main: return
     append_metrics(c.run_dir, rec)
     if c.logger == "none": return
-    if self._loggers is None:                    # a resume's first record: events after its checkpoint are purged
-        purge = self.n_updates + 1 if rec.get("kind") == "resume" else None
-        self._loggers = open_loggers(c.logger, c.run_dir, dict(asdict(c), algo=self.algo, env=self.env_id),
-                                     c.wandb_project, purge)
+    if self._loggers is None:
+        # a run rebuilt from its checkpoint (not yet resumed): the events logged after that checkpoint are purged
+        purge = self.n_updates + 1 if self._metrics_offset is not None else None
+        try: self._loggers = open_loggers(c.logger, c.run_dir, dict(asdict(c), algo=self.algo, env=self.env_id),
+                                          c.wandb_project, purge)
+        except Exception as e:
+            if rec.get("kind") != "eval": raise                   # training: before any work (the resume record)
+            warnings.warn(f"config['logger']={c.logger!r}: the trackers did not open ({e}); this evaluation is in "
+                          "metrics.jsonl only.", RuntimeWarning, stacklevel=3)
+            return
     self._loggers.log(rec, self.n_updates)
 
 @patch
@@ -263,6 +268,7 @@ def _run(self: Trainer) -> dict:
     if self._evaluate_only:
         raise ValueError("this Trainer was loaded with buffer=False: it evaluates its policy but cannot train (its "
                          "demonstrations were not read). Load it with buffer=True to resume.")
+    check_logger(c.logger)                           # a tracker's package, before any work of the call
     u0, e0 = st.n_updates, st.n_env_steps
     self._last_ckpt_time, self._t_log = t0, (t0, u0)
     if self._metrics_offset is not None and self.dist.is_main:         # resumed: log each record once
