@@ -21,7 +21,8 @@ from .core import DataFileError, check_positive, get_device, reading
 __all__ = ['FORMAT_NAME', 'FORMAT_VERSION', 'OBS_KEYS', 'ACTION_KEYS', 'DONE_KEYS', 'DATASET_FORMATS', 'DATASET_ADAPTERS',
            'as_numpy', 'check_finite', 'check_rows', 'check_episode_ends', 'ObsSpec', 'torch_dtype', 'ReplayBuffer',
            'check_fields', 'Normalizer', 'fit_obs_normalizers', 'fit_normalizers', 'spec_of', 'build_buffer',
-           'read_ours', 'read_npz', 'read_zarr', 'minari_root', 'read_minari', 'dataset_format', 'load_dataset']
+           'read_ours', 'keys_from_text', 'read_npz', 'read_zarr', 'minari_root', 'read_minari', 'dataset_format',
+           'load_dataset']
 
 # %% ../nbs/03_data.ipynb #64534195
 def as_numpy(x, name: str) -> np.ndarray:
@@ -627,6 +628,17 @@ def _need(module: str, extra: str):
     except ImportError as e:
         raise ImportError(f"reading this dataset needs {module!r}: pip install 'diffusion_policy_nb[{extra}]'") from e
 
+def keys_from_text(text: Optional[str]):
+    """A dataset key argument from its text form (`config["dataset_obs_key"]`, `--dataset-obs-key`): None, a key,
+    a list ("state,keypoint") or a map from observation fields to keys ("pixels=observation.image,agent_pos=...")."""
+    if text is None: return None
+    parts = [t.strip() for t in str(text).split(",")]
+    if any("=" in t for t in parts):
+        bad = [t for t in parts if t.count("=") != 1 or not all(t.split("="))]
+        if bad: raise ValueError(f"dataset key {text!r}: {bad[0]!r} is not field=key (give all as field=key, or none).")
+        return dict(t.split("=") for t in parts)
+    return parts if len(parts) > 1 else parts[0]
+
 def _keys_arg(key, default: Sequence[str], available: Sequence[str], what: str) -> list[str]:
     "Resolve `key` (None, a name or a list of names) against the `available` keys."
     if key is None:
@@ -789,6 +801,9 @@ def load_dataset(path, device="cpu", capacity: Optional[int] = None, env=None, o
                 got = adapt(path, obs_spec, action_dim)
                 if got is not None: return build_buffer(*got, capacity=capacity, device=device, env=env)
         fmt = dataset_format(path)
+        if isinstance(obs_key, dict) and fmt not in DATASET_FORMATS:
+            raise ValueError(f"obs_key={obs_key!r} maps fields to keys, which only a registered format reads "
+                             f"({list(DATASET_FORMATS)}); a {fmt} dataset takes a key or a list of keys.")
         if fmt not in ("zarr", "npz", *DATASET_FORMATS) and action_key is not None:
             raise ValueError(f"action_key={action_key!r} does not apply to a {fmt} dataset.")
         if fmt == "ours":

@@ -1,4 +1,4 @@
-"""LeRobotDataset folders (the v3.0 layout: `meta/info.json`, episode metadata, multi-episode parquet files) read into the replay buffer, and the buffer's demonstrations written as one.
+"""LeRobotDataset folders (the v3.0 layout: `meta/info.json`, episode metadata, multi-episode parquet files, camera videos) read into the replay buffer, and the buffer's demonstrations written as one.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/lerobot.html.md"""
 
@@ -6,16 +6,19 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/lerobot.html.md"
 
 # %% ../nbs/03c_lerobot.ipynb #1771696b
 from __future__ import annotations
-import json, math
+import io, json, os
+from fractions import Fraction
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
+from PIL import Image
 
-from .buffer import DATASET_FORMATS, _keys_arg, _need
+from .buffer import DATASET_ADAPTERS, DATASET_FORMATS, ObsSpec, _keys_arg, _need
 
 # %% auto #0
-__all__ = ['CAMERA_DTYPES', 'FRAME_COLUMNS', 'is_lerobot', 'lerobot_info', 'read_lerobot', 'write_lerobot']
+__all__ = ['CAMERA_DTYPES', 'FRAME_COLUMNS', 'LEROBOT_NAMES', 'VIDEO_CODECS', 'is_lerobot', 'lerobot_info', 'decode_video',
+           'field_name', 'read_lerobot', 'lerobot_feature', 'lerobot_adapter', 'encode_video', 'write_lerobot']
 
 # %% ../nbs/03c_lerobot.ipynb #8bb8f0ba
 CAMERA_DTYPES = ("image", "video")
@@ -52,34 +55,144 @@ def _column(table, key: str, shape) -> np.ndarray:
     if vals.size != n * d:
         raise ValueError(f"feature {key!r} has {vals.size} values in {n} frames, but info.json gives it shape "
                          f"{list(shape)} ({d} per frame).")
-    return np.asarray(vals).reshape(n, d)
+    return np.array(vals).reshape(n, d)                                    # a writable copy (Arrow's is read-only)
+
+# %% ../nbs/03c_lerobot.ipynb #381b47c9
+def _episodes_meta(root: Path, info: dict) -> dict:
+    "The episode table as {column: array} ordered by episode: `meta/episodes/**/*.parquet` (v3) or `episodes.jsonl` (v2)."
+    pa, pq = _need("pyarrow", "lerobot"), _need("pyarrow.parquet", "lerobot")
+    files = sorted((root / "meta" / "episodes").glob("**/*.parquet"))
+    if files:
+        t = pa.concat_tables([pq.read_table(f) for f in files])
+        cols = {k: np.asarray(t.column(k).to_pylist(), dtype=object) for k in t.column_names}
+    elif (root / "meta" / "episodes.jsonl").is_file():
+        rows = [json.loads(l) for l in (root / "meta" / "episodes.jsonl").read_text().splitlines() if l.strip()]
+        cols = {k: np.asarray([r.get(k) for r in rows], dtype=object) for k in (rows[0] if rows else {})}
+    else: raise ValueError(f"{root}/meta has no episodes/*.parquet (v3) nor episodes.jsonl (v2): camera features "
+                           "are found through the episode table.")
+    order = np.argsort(cols["episode_index"].astype(np.int64))
+    return {k: v[order] for k, v in cols.items()}
+
+def decode_video(path) -> tuple:
+    "Every frame of a video file: (times in seconds (F,), frames (F, H, W, 3) uint8), decoded by PyAV."
+    av = _need("av", "lerobot")
+    times, frames = [], []
+    with av.open(str(path)) as c:
+        for f in c.decode(video=0):
+            times.append(float(f.pts * f.time_base)); frames.append(f.to_ndarray(format="rgb24"))
+    if not frames: raise ValueError(f"{path} holds no video frames.")
+    order = np.argsort(times)
+    return np.asarray(times)[order], np.stack(frames)[order]
+
+def _check_image_shape(key: str, got: tuple, feat: dict, where) -> None:
+    want = tuple(feat.get("shape", ()))
+    h, w, c = got
+    if want and want not in ((h, w, c), (c, h, w)):
+        raise ValueError(f"camera feature {key!r}: {where} has frames of (H, W, C) = {got}, but info.json gives shape "
+                         f"{list(want)}.")
+
+# %% ../nbs/03c_lerobot.ipynb #196c6728
+def _video_feature(root: Path, info: dict, key: str, ep: np.ndarray, ts: np.ndarray, episodes: dict) -> np.ndarray:
+    """Frames (N, H, W, 3) uint8 of the video feature `key` for the data rows of episodes `ep` at timestamps `ts`:
+    each video file decoded once, each frame found at its episode's `from_timestamp` + its timestamp."""
+    v3 = str(info["codebase_version"]).lstrip("v").startswith("3")
+    need = [f"videos/{key}/{c}" for c in ("chunk_index", "file_index", "from_timestamp")] if v3 else []
+    lack = [c for c in need if c not in episodes]
+    if lack: raise ValueError(f"camera feature {key!r}: {root}/meta/episodes has no column {lack[0]!r}, so its video "
+                              "files cannot be found.")
+    tpl = info.get("video_path") or ("videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4" if v3 else
+                                     "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4")
+    row = {int(e): i for i, e in enumerate(episodes["episode_index"])}
+    fps = float(info.get("fps") or 0) or None
+    tol = 0.25 / fps if fps else 1e-4                                  # frames lie 1/fps apart: a quarter is unambiguous
+    files, out = {}, None
+    for e in np.unique(ep):
+        if int(e) not in row: raise ValueError(f"episode {int(e)} is not in {root}/meta's episode table.")
+        r = row[int(e)]
+        if v3:
+            f = tpl.format(video_key=key, chunk_index=int(episodes[f"videos/{key}/chunk_index"][r]),
+                           file_index=int(episodes[f"videos/{key}/file_index"][r]))
+            t0 = float(episodes[f"videos/{key}/from_timestamp"][r])
+        else:
+            f = tpl.format(video_key=key, episode_index=int(e), episode_chunk=int(e) // int(info.get("chunks_size", 1000)))
+            t0 = 0.0
+        files.setdefault(f, []).append((int(e), t0))
+    for f, eps in files.items():
+        path = root / f
+        if not path.is_file(): raise ValueError(f"camera feature {key!r}: episode {eps[0][0]}'s video {path} is missing.")
+        times, frames = decode_video(path)
+        _check_image_shape(key, frames.shape[1:], info["features"][key], path)
+        if out is None: out = np.zeros((len(ep), *frames.shape[1:]), np.uint8)
+        elif out.shape[1:] != frames.shape[1:]:
+            raise ValueError(f"camera feature {key!r}: {path} has frames {frames.shape[1:]}, other files {out.shape[1:]}.")
+        for e, t0 in eps:
+            rows = np.flatnonzero(ep == e)
+            q = t0 + ts[rows].astype(np.float64)                          # where each frame lies in the file
+            j = np.clip(np.searchsorted(times, q), 1, len(times) - 1)
+            j = np.where(np.abs(times[j - 1] - q) <= np.abs(times[j] - q), j - 1, j)
+            miss = np.flatnonzero(np.abs(times[j] - q) > tol)
+            if len(miss):
+                k = miss[0]
+                raise ValueError(f"camera feature {key!r}: episode {e} frame {k} (t = {q[k]:.4f} s in {path}) has no "
+                                 f"video frame within {tol:.4f} s (nearest at {times[j[k]]:.4f} s; the file holds "
+                                 f"{len(times)} frames up to {times[-1]:.4f} s).")
+            out[rows] = frames[j]
+    return out
+
+def _image_feature(root: Path, table, key: str, feat: dict) -> np.ndarray:
+    "Frames (N, H, W, 3) uint8 of the image feature `key`: PNG/JPEG bytes (or a path) per row, decoded by Pillow."
+    col = table.column(key).combine_chunks()
+    data, paths = col.field("bytes").to_pylist(), col.field("path").to_pylist()
+    imgs = []
+    for b, p in zip(data, paths):
+        src = io.BytesIO(b) if b is not None else root / p
+        with Image.open(src) as im: imgs.append(np.asarray(im.convert("RGB")))
+    out = np.stack(imgs)
+    _check_image_shape(key, out.shape[1:], feat, f"{root}/data")
+    return out
 
 # %% ../nbs/03c_lerobot.ipynb #e00a6765
+def field_name(feature: str) -> str:
+    "An observation field's name for a LeRobot feature: `observation.images.top` -> `images_top` (no '.' in names)."
+    return feature.removeprefix("observation.").replace(".", "_").replace("/", "_")
+
+def _obs_arg(obs_key, state: list, feats: dict) -> tuple:
+    "({field: feature} or None for a flat vector, the features) from `obs_key`: None, a name, a list or a dict."
+    if isinstance(obs_key, dict):
+        missing = [v for v in obs_key.values() if v not in feats]
+        if missing: raise ValueError(f"obs_key={missing[0]!r} not found; the dataset has {sorted(feats)}.")
+        return dict(obs_key), list(obs_key.values())
+    keys = _keys_arg(obs_key, state, list(feats), "obs") if obs_key is not None else state
+    cameras = [k for k in keys if feats[k].get("dtype") in CAMERA_DTYPES]
+    return ({field_name(k): k for k in keys} if cameras else None), keys
+
 def read_lerobot(path, obs_key=None, action_key=None) -> tuple:
-    """Read a LeRobotDataset folder's vector features (`obs_key`: default every non-camera `observation.*` feature;
-    `action_key`: default `action`); returns (obs, action, episode_ends, meta)."""
+    """Read a LeRobotDataset folder; returns (obs, action, episode_ends, meta). `obs_key`: None (every non-camera
+    `observation.*` feature, one flat vector), a name or a list (flat, or a dict of fields when a camera is among them)
+    or a dict {field: feature} (a dict of fields: for a `Dict` env). Cameras come as (N, H, W, 3) uint8: `video`
+    features decoded with PyAV, `image` features with Pillow. `action_key`: default `action`."""
     pa, pq = _need("pyarrow", "lerobot"), _need("pyarrow.parquet", "lerobot")
     root, info = Path(path), lerobot_info(path)
     feats = info["features"]
     cameras = [k for k, f in feats.items() if f.get("dtype") in CAMERA_DTYPES]
     state = [k for k, f in feats.items() if k.startswith("observation.") and k not in cameras]
-    okeys = _keys_arg(obs_key, state, list(feats), "obs") if obs_key is not None else state
-    if not okeys:
-        raise ValueError(f"{root} has no non-camera observation.* feature; pass obs_key= one of {list(feats)}.")
+    if obs_key is None and not state:
+        raise ValueError(f"{root} has no non-camera observation.* feature; pass obs_key= one of {list(feats)} "
+                         "(a dict {field: feature} for a Dict observation).")
+    fields, okeys = _obs_arg(obs_key, state, feats)
     akeys = _keys_arg(action_key, ("action",), list(feats), "action")
-    cam = [k for k in okeys + akeys if k in cameras]
-    if cam:
-        vector = [k for k in feats if k not in cameras]
-        raise ValueError(f"feature {cam[0]!r} is a camera ({feats[cam[0]]['dtype']}): camera features are not read "
-                         f"yet; pick vector features with obs_key= (non-camera: {vector}).")
+    if any(k in cameras for k in akeys):
+        raise ValueError(f"action_key {akeys} names a camera feature; an action is a vector.")
     files = sorted((root / "data").glob("**/*.parquet"))
     if not files: raise ValueError(f"{root}/data holds no parquet file: the dataset has no frames.")
-    cols, tables = [*dict.fromkeys(okeys + akeys), *FRAME_COLUMNS], []
+    videos = [k for k in okeys if feats[k].get("dtype") == "video"]
+    table_keys = [k for k in dict.fromkeys(okeys + akeys) if k not in videos]
+    cols, tables = [*table_keys, *FRAME_COLUMNS, *(["timestamp"] if videos else [])], []
     for f in files:
         names = pq.read_schema(f).names
-        lack = [c for c in cols if c not in names]
+        lack = [c for c in cols if c not in names and c != "timestamp"]
         if lack: raise ValueError(f"{f} has no column {lack[0]!r} (it has {names}).")
-        tables.append(pq.read_table(f, columns=cols))
+        tables.append(pq.read_table(f, columns=[c for c in cols if c in names]))
     table = pa.concat_tables(tables)
     ep, fr = (table.column(c).to_numpy() for c in FRAME_COLUMNS)
     order = np.lexsort((fr, ep))                                           # by episode, then frame
@@ -95,13 +208,72 @@ def read_lerobot(path, obs_key=None, action_key=None) -> tuple:
         if k in info and int(info[k]) != have:
             raise ValueError(f"meta/info.json says {k}={info[k]} but {root}/data holds {have}: files are missing.")
     shape = lambda k: feats[k].get("shape", [1])
-    obs = np.concatenate([_column(table, k, shape(k)) for k in okeys], axis=1)
+    def feature(k):
+        if k in videos:
+            ts = (table.column("timestamp").to_numpy() if "timestamp" in table.column_names
+                  else fr / float(info.get("fps") or 1))
+            return _video_feature(root, info, k, ep, ts, _episodes_meta(root, info))
+        if feats[k].get("dtype") == "image": return _image_feature(root, table, k, feats[k])
+        return _column(table, k, shape(k))
+    if fields is None: obs = np.concatenate([_column(table, k, shape(k)) for k in okeys], axis=1)
+    else: obs = {f: feature(k) for f, k in fields.items()}
     action = np.concatenate([_column(table, k, shape(k)) for k in akeys], axis=1)
     meta = {"source": str(root), "format": "lerobot", "obs_keys": okeys, "episodes": len(starts),
             "fps": info.get("fps"), "codebase_version": info["codebase_version"]}
+    if fields is not None: meta["obs_fields"] = fields
     return obs, action, np.cumsum(lengths), meta
 
 DATASET_FORMATS["lerobot"] = (is_lerobot, read_lerobot)                  # load_dataset and config["dataset"] read it
+
+# %% ../nbs/03c_lerobot.ipynb #00908e66
+LEROBOT_NAMES = {"pixels": "observation.image", "agent_pos": "observation.state",
+                 "environment_state": "observation.environment_state"}   # LeRobot's names for gym envs' keys
+
+def lerobot_feature(field: str, feats) -> Optional[str]:
+    "The LeRobot feature that holds a `Dict` env's observation `field`: LeRobot's own name for it, or a like-named one."
+    for k in (LEROBOT_NAMES.get(field), f"observation.{field}", f"observation.images.{field}", field):
+        if k in feats: return k
+    return next((k for k in feats if field_name(k) == field), None)
+
+def lerobot_adapter(path, obs_spec: ObsSpec, action_dim: int):
+    """`load_dataset`'s adapter for LeRobot folders and `Dict` envs: each field of the env read from its feature
+    (`lerobot_feature`); None for other files or flat envs."""
+    if not is_lerobot(path) or not obs_spec.is_dict: return None
+    feats = lerobot_info(path)["features"]
+    fields = {f: lerobot_feature(f, feats) for f in obs_spec.names}
+    missing = [f for f, k in fields.items() if k is None]
+    if missing:
+        raise ValueError(f"{path}: the env's observation field {missing[0]!r} has no feature (looked for "
+                         f"{LEROBOT_NAMES.get(missing[0], 'observation.' + missing[0])!r}); the dataset has "
+                         f"{sorted(feats)}: give config['dataset_obs_key'] as 'field=feature,...'.")
+    return read_lerobot(path, obs_key=fields)
+
+DATASET_ADAPTERS.append(lerobot_adapter)
+
+# %% ../nbs/03c_lerobot.ipynb #14422ea2
+VIDEO_CODECS = {"libsvtav1": ("yuv420p", {"crf": "30", "g": "2"}),      # LeRobot's default: AV1, small files, lossy
+                "libx264": ("yuv420p", {"crf": "18", "g": "2"}),        # H.264: plays everywhere, lossy
+                "libx264rgb": ("rgb24", {"qp": "0"})}                   # H.264 RGB at qp 0: lossless, larger
+
+def encode_video(frames: np.ndarray, path, fps: float, codec: str = "libsvtav1") -> Path:
+    "Write (F, H, W, 3) uint8 `frames` to `path` with PyAV, frame i at i / fps seconds; returns the path."
+    if codec not in VIDEO_CODECS:
+        raise ValueError(f"video codec {codec!r} is not one of {list(VIDEO_CODECS)}.")
+    av = _need("av", "lerobot")
+    frames = np.asarray(frames)
+    if frames.dtype != np.uint8 or frames.ndim != 4 or frames.shape[-1] != 3:
+        raise ValueError(f"{path}: frames must be (F, H, W, 3) uint8, got {frames.dtype} {frames.shape}.")
+    pix_fmt, options = VIDEO_CODECS[codec]
+    os.environ.setdefault("SVT_LOG", "1")                               # SVT-AV1 prints a banner otherwise
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), "w") as c:
+        s = c.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
+        s.width, s.height, s.pix_fmt, s.options = frames.shape[2], frames.shape[1], pix_fmt, dict(options)
+        for i, f in enumerate(frames):
+            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format="rgb24"); vf.pts = i
+            for p in s.encode(vf): c.mux(p)
+        for p in s.encode(): c.mux(p)
+    return path
 
 # %% ../nbs/03c_lerobot.ipynb #1758f04b
 def _list_column(x: np.ndarray):
@@ -109,52 +281,104 @@ def _list_column(x: np.ndarray):
     x = np.ascontiguousarray(x, dtype=np.float32).reshape(len(x), -1)
     return pa.FixedSizeListArray.from_arrays(pa.array(x.reshape(-1)), x.shape[1])
 
+def _png_column(frames: np.ndarray):
+    "Frames as LeRobot's `image` column: a struct {bytes: PNG, path: null} per row."
+    pa = _need("pyarrow", "lerobot")
+    def png(f):
+        b = io.BytesIO(); Image.fromarray(f).save(b, format="PNG"); return b.getvalue()
+    return pa.StructArray.from_arrays([pa.array([png(f) for f in frames], pa.binary()),
+                                       pa.array([None] * len(frames), pa.string())], names=["bytes", "path"])
+
+def _is_camera(x: np.ndarray) -> bool: return x.dtype == np.uint8 and x.ndim == 4 and x.shape[-1] == 3
+
+def _obs_features(obs, obs_key) -> dict:
+    "{feature: (N, ...) array} of `obs`: one vector (named `obs_key`) or a dict of fields (named by `obs_key`'s map)."
+    if not isinstance(obs, dict): return {obs_key or "observation.state": np.asarray(obs, np.float32).reshape(len(obs), -1)}
+    names = obs_key if isinstance(obs_key, dict) else {}
+    out = {}
+    for f, x in obs.items():
+        x = np.asarray(x)
+        out[names.get(f) or LEROBOT_NAMES.get(f) or f"observation.{f}"] = x if _is_camera(x) else \
+            x.astype(np.float32).reshape(len(x), -1)
+    return out
+
 def write_lerobot(path, obs, action, episode_ends, fps: float = 10.0, task: str = "demonstration",
-                  obs_key: str = "observation.state", frames_per_file: int = 100_000,
-                  robot_type: str = "unknown") -> Path:
-    "Write (obs, action, episode_ends) as a LeRobotDataset v3.0 folder at `path`; returns it."
+                  obs_key=None, frames_per_file: int = 100_000, robot_type: str = "unknown",
+                  camera_dtype: str = "video", video_codec: str = "libsvtav1") -> Path:
+    """Write (obs, action, episode_ends) as a LeRobotDataset v3.0 folder at `path`; returns it. `obs`: one array
+    (feature `obs_key`, default `observation.state`) or a dict of fields (features named by `obs_key` {field: feature},
+    else by LeRobot's names, `LEROBOT_NAMES`); (N, H, W, 3) uint8 fields are cameras, written as `video` (an MP4 per
+    data file, `video_codec`) or `image` (PNG in the parquet rows)."""
     pa, pq = _need("pyarrow", "lerobot"), _need("pyarrow.parquet", "lerobot")
-    obs = np.asarray(obs, np.float32).reshape(len(obs), -1)
+    if camera_dtype not in CAMERA_DTYPES:
+        raise ValueError(f"camera_dtype={camera_dtype!r} is not one of {list(CAMERA_DTYPES)}.")
+    feats_obs = _obs_features(obs, obs_key)
     action = np.asarray(action, np.float32).reshape(len(action), -1)
     ends = np.asarray(episode_ends, np.int64)
-    if len(obs) != len(action) or not len(ends) or ends[-1] != len(obs) or np.any(np.diff(np.r_[0, ends]) <= 0):
-        raise ValueError(f"obs ({len(obs)}), action ({len(action)}) and episode_ends (last {ends[-1:]}) disagree.")
+    n_obs = {len(x) for x in feats_obs.values()}
+    if (n_obs != {len(action)} or not len(ends) or ends[-1] != len(action) or np.any(np.diff(np.r_[0, ends]) <= 0)):
+        raise ValueError(f"obs ({sorted(n_obs)}), action ({len(action)}) and episode_ends (last {ends[-1:]}) disagree.")
+    cams = [k for k, x in feats_obs.items() if _is_camera(x)]
+    if cams and camera_dtype == "video": _need("av", "lerobot")                # before anything is written
     root = Path(path)
-    n, starts = len(obs), np.r_[0, ends[:-1]]
+    n, starts = len(action), np.r_[0, ends[:-1]]
     ep = np.repeat(np.arange(len(ends)), np.diff(np.r_[0, ends]))
     fr = np.arange(n) - starts[ep]
     cuts = [0]                                                            # files end at episode ends, as in v3.0
     for lo_e, hi_e in zip(starts, ends):
         if hi_e - cuts[-1] > frames_per_file and lo_e > cuts[-1]: cuts.append(int(lo_e))
     cuts.append(n)
-    files = []
-    for j, (lo, hi) in enumerate(zip(cuts[:-1], cuts[1:])):
+    files = list(zip(cuts[:-1], cuts[1:]))
+    for j, (lo, hi) in enumerate(files):
         f = root / "data" / f"chunk-000/file-{j:03d}.parquet"
         f.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.table({obs_key: _list_column(obs[lo:hi]), "action": _list_column(action[lo:hi]),
+        cols = {k: (_png_column(x[lo:hi]) if k in cams else _list_column(x[lo:hi])) for k, x in feats_obs.items()
+                if k not in cams or camera_dtype == "image"}
+        pq.write_table(pa.table({**cols, "action": _list_column(action[lo:hi]),
                                  "timestamp": pa.array((fr[lo:hi] / fps).astype(np.float32)),
                                  "frame_index": pa.array(fr[lo:hi]), "episode_index": pa.array(ep[lo:hi]),
                                  "index": pa.array(np.arange(lo, hi)),
                                  "task_index": pa.array(np.zeros(hi - lo, np.int64))}), f)
-        files.append((lo, hi))
+        if camera_dtype == "video":
+            for k in cams:                                                # one video per camera and data file
+                encode_video(feats_obs[k][lo:hi], root / f"videos/{k}/chunk-000/file-{j:03d}.mp4", fps, video_codec)
     file_of = np.searchsorted([lo for lo, _ in files], starts, side="right") - 1
+    lengths = np.diff(np.r_[0, ends])
+    episodes = {"episode_index": pa.array(np.arange(len(ends))), "tasks": pa.array([[task]] * len(ends)),
+                "length": pa.array(lengths), "dataset_from_index": pa.array(starts), "dataset_to_index": pa.array(ends),
+                "data/chunk_index": pa.array(np.zeros(len(ends), np.int64)),
+                "data/file_index": pa.array(file_of.astype(np.int64))}
+    if camera_dtype == "video":
+        t0 = (starts - np.asarray([lo for lo, _ in files])[file_of]) / fps   # where each episode starts in its file
+        for k in cams:
+            episodes.update({f"videos/{k}/chunk_index": pa.array(np.zeros(len(ends), np.int64)),
+                             f"videos/{k}/file_index": pa.array(file_of.astype(np.int64)),
+                             f"videos/{k}/from_timestamp": pa.array(t0), f"videos/{k}/to_timestamp": pa.array(t0 + lengths / fps)})
     (root / "meta" / "episodes" / "chunk-000").mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table({"episode_index": pa.array(np.arange(len(ends))), "tasks": pa.array([[task]] * len(ends)),
-                             "length": pa.array(np.diff(np.r_[0, ends])), "dataset_from_index": pa.array(starts),
-                             "dataset_to_index": pa.array(ends),
-                             "data/chunk_index": pa.array(np.zeros(len(ends), np.int64)),
-                             "data/file_index": pa.array(file_of.astype(np.int64))}),
-                   root / "meta" / "episodes" / "chunk-000" / "file-000.parquet")
+    pq.write_table(pa.table(episodes), root / "meta" / "episodes" / "chunk-000" / "file-000.parquet")
     pq.write_table(pa.table({"task_index": pa.array([0]), "task": pa.array([task])}), root / "meta" / "tasks.parquet")
-    stat = lambda x: dict(min=x.min(0).tolist(), max=x.max(0).tolist(), mean=x.mean(0).tolist(), std=x.std(0).tolist())
-    (root / "meta" / "stats.json").write_text(json.dumps({obs_key: stat(obs), "action": stat(action)}))
+    def stat(x):                                                          # cameras: per channel in [0, 1], (C, 1, 1)
+        if x.ndim == 4:                                                   # at most 500 frames, evenly spread
+            x = x[np.linspace(0, len(x) - 1, min(len(x), 500)).astype(int)].reshape(-1, 3) / 255.0
+            s = lambda v: np.asarray(v).reshape(3, 1, 1).tolist()
+        else: s = lambda v: np.asarray(v).tolist()
+        return dict(min=s(x.min(0)), max=s(x.max(0)), mean=s(x.mean(0)), std=s(x.std(0)))
+    (root / "meta" / "stats.json").write_text(json.dumps({**{k: stat(x) for k, x in feats_obs.items()},
+                                                          "action": stat(action)}))
     vec = lambda d: {"dtype": "float32", "shape": [d], "names": None}
     scalar = lambda t: {"dtype": t, "shape": [1], "names": None}
+    def cam(x):
+        f = {"dtype": camera_dtype, "shape": list(x.shape[1:]), "names": ["height", "width", "channels"]}
+        if camera_dtype == "video":
+            f["info"] = {"video.fps": fps, "video.codec": video_codec, "video.pix_fmt": VIDEO_CODECS[video_codec][0],
+                         "video.height": x.shape[1], "video.width": x.shape[2], "video.channels": 3}
+        return f
     info = {"codebase_version": "v3.0", "robot_type": robot_type, "total_episodes": len(ends), "total_frames": n,
             "total_tasks": 1, "chunks_size": 1000, "fps": fps, "splits": {"train": f"0:{len(ends)}"},
             "data_path": "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet",
             "video_path": "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4",
-            "features": {obs_key: vec(obs.shape[1]), "action": vec(action.shape[1]), "timestamp": scalar("float32"),
+            "features": {**{k: cam(x) if k in cams else vec(x.shape[1]) for k, x in feats_obs.items()},
+                         "action": vec(action.shape[1]), "timestamp": scalar("float32"),
                          "frame_index": scalar("int64"), "episode_index": scalar("int64"), "index": scalar("int64"),
                          "task_index": scalar("int64")}}
     (root / "meta" / "info.json").write_text(json.dumps(info, indent=1))

@@ -16,7 +16,7 @@ import torch
 from fastcore.basics import patch
 
 from .core import Progress, check_choice, check_positive, seed_everything
-from .buffer import ReplayBuffer, ObsSpec
+from .buffer import ReplayBuffer, ObsSpec, keys_from_text
 from .rollout import make_env, fresh_env
 from .experts import BUILTIN_EXPERTS, builtin_expert
 from .pusht import BUILTIN_DATASETS
@@ -69,8 +69,7 @@ class Trainer:
         if self.expert is None and c.dataset is None and _require_data and shipped is not None:
             c.dataset = str(shipped)                                          # the task's shipped demonstrations
         if c.dataset is not None:
-            keys = lambda k: None if k is None else (k.split(",") if "," in k else k)     # "state,keypoint" -> a list
-            self.buffer.extend_from(c.dataset, keys(c.dataset_obs_key), keys(c.dataset_action_key),
+            self.buffer.extend_from(c.dataset, keys_from_text(c.dataset_obs_key), keys_from_text(c.dataset_action_key),
                                     what=f"config['dataset']={c.dataset!r}", env_name=repr(self.env_id))
         if self.expert is None and c.dataset is None and _require_data:
             raise ValueError(f"No demonstrations for env {self.env_id or type(self.env).__name__!r}: pass "
