@@ -59,7 +59,7 @@ def _column(table, key: str, shape) -> np.ndarray:
 
 # %% ../nbs/03c_lerobot.ipynb #381b47c9
 def _episodes_meta(root: Path, info: dict) -> dict:
-    "The episode table as {column: array} ordered by episode: `meta/episodes/**/*.parquet` (v3) or `episodes.jsonl` (v2)."
+    "The episode table as {column: array} by episode: `meta/episodes/**/*.parquet` (v3) or `episodes.jsonl` (v2)."
     pa, pq = _need("pyarrow", "lerobot"), _need("pyarrow.parquet", "lerobot")
     files = sorted((root / "meta" / "episodes").glob("**/*.parquet"))
     if files:
@@ -104,7 +104,7 @@ def _video_feature(root: Path, info: dict, key: str, ep: np.ndarray, ts: np.ndar
                                      "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4")
     row = {int(e): i for i, e in enumerate(episodes["episode_index"])}
     fps = float(info.get("fps") or 0) or None
-    tol = 0.25 / fps if fps else 1e-4                                  # frames lie 1/fps apart: a quarter is unambiguous
+    tol = 0.25 / fps if fps else 1e-4                          # frames lie 1/fps apart: a quarter is unambiguous
     files, out = {}, None
     for e in np.unique(ep):
         if int(e) not in row: raise ValueError(f"episode {int(e)} is not in {root}/meta's episode table.")
@@ -114,17 +114,20 @@ def _video_feature(root: Path, info: dict, key: str, ep: np.ndarray, ts: np.ndar
                            file_index=int(episodes[f"videos/{key}/file_index"][r]))
             t0 = float(episodes[f"videos/{key}/from_timestamp"][r])
         else:
-            f = tpl.format(video_key=key, episode_index=int(e), episode_chunk=int(e) // int(info.get("chunks_size", 1000)))
+            chunk = int(e) // int(info.get("chunks_size", 1000))
+            f = tpl.format(video_key=key, episode_index=int(e), episode_chunk=chunk)
             t0 = 0.0
         files.setdefault(f, []).append((int(e), t0))
     for f, eps in files.items():
         path = root / f
-        if not path.is_file(): raise ValueError(f"camera feature {key!r}: episode {eps[0][0]}'s video {path} is missing.")
+        if not path.is_file():
+            raise ValueError(f"camera feature {key!r}: episode {eps[0][0]}'s video {path} is missing.")
         times, frames = decode_video(path)
         _check_image_shape(key, frames.shape[1:], info["features"][key], path)
         if out is None: out = np.zeros((len(ep), *frames.shape[1:]), np.uint8)
         elif out.shape[1:] != frames.shape[1:]:
-            raise ValueError(f"camera feature {key!r}: {path} has frames {frames.shape[1:]}, other files {out.shape[1:]}.")
+            raise ValueError(f"camera feature {key!r}: {path} has frames {frames.shape[1:]}, "
+                             f"other files {out.shape[1:]}.")
         for e, t0 in eps:
             rows = np.flatnonzero(ep == e)
             q = t0 + ts[rows].astype(np.float64)                          # where each frame lies in the file
@@ -208,11 +211,12 @@ def read_lerobot(path, obs_key=None, action_key=None) -> tuple:
         if k in info and int(info[k]) != have:
             raise ValueError(f"meta/info.json says {k}={info[k]} but {root}/data holds {have}: files are missing.")
     shape = lambda k: feats[k].get("shape", [1])
+    episodes = _episodes_meta(root, info) if videos else None
     def feature(k):
         if k in videos:
             ts = (table.column("timestamp").to_numpy() if "timestamp" in table.column_names
                   else fr / float(info.get("fps") or 1))
-            return _video_feature(root, info, k, ep, ts, _episodes_meta(root, info))
+            return _video_feature(root, info, k, ep, ts, episodes)
         if feats[k].get("dtype") == "image": return _image_feature(root, table, k, feats[k])
         return _column(table, k, shape(k))
     if fields is None: obs = np.concatenate([_column(table, k, shape(k)) for k in okeys], axis=1)
@@ -293,7 +297,8 @@ def _is_camera(x: np.ndarray) -> bool: return x.dtype == np.uint8 and x.ndim == 
 
 def _obs_features(obs, obs_key) -> dict:
     "{feature: (N, ...) array} of `obs`: one vector (named `obs_key`) or a dict of fields (named by `obs_key`'s map)."
-    if not isinstance(obs, dict): return {obs_key or "observation.state": np.asarray(obs, np.float32).reshape(len(obs), -1)}
+    if not isinstance(obs, dict):
+        return {obs_key or "observation.state": np.asarray(obs, np.float32).reshape(len(obs), -1)}
     names = obs_key if isinstance(obs_key, dict) else {}
     out = {}
     for f, x in obs.items():
@@ -353,7 +358,8 @@ def write_lerobot(path, obs, action, episode_ends, fps: float = 10.0, task: str 
         for k in cams:
             episodes.update({f"videos/{k}/chunk_index": pa.array(np.zeros(len(ends), np.int64)),
                              f"videos/{k}/file_index": pa.array(file_of.astype(np.int64)),
-                             f"videos/{k}/from_timestamp": pa.array(t0), f"videos/{k}/to_timestamp": pa.array(t0 + lengths / fps)})
+                             f"videos/{k}/from_timestamp": pa.array(t0),
+                             f"videos/{k}/to_timestamp": pa.array(t0 + lengths / fps)})
     (root / "meta" / "episodes" / "chunk-000").mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.table(episodes), root / "meta" / "episodes" / "chunk-000" / "file-000.parquet")
     pq.write_table(pa.table({"task_index": pa.array([0]), "task": pa.array([task])}), root / "meta" / "tasks.parquet")
