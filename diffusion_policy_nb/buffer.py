@@ -396,6 +396,20 @@ def episode(self: ReplayBuffer, i: int) -> tuple:
     s = e - self.episode_lengths[i]
     return self.obs_spec.join({k: v[s:e] for k, v in self._obs.items()}), self._action[s:e]
 
+# %% ../nbs/03_data.ipynb #d5234232
+@patch
+def copy(self: ReplayBuffer, capacity: Optional[int] = None) -> ReplayBuffer:
+    """A new buffer holding this one's episodes and metadata, with room for `capacity` transitions (default: this
+    one's capacity; at least `len(self)`, so nothing is evicted)."""
+    capacity = self.capacity if capacity is None else capacity
+    if capacity < len(self):
+        raise ValueError(f"capacity={capacity} is smaller than the {len(self)} transitions to copy.")
+    out = ReplayBuffer(capacity, action_dim=self.action_dim, device=self.device, obs_spec=self.obs_spec)
+    if len(self): out._write({k: v[:len(self)] for k, v in self._obs.items()}, self._action[:len(self)],
+                             self.episode_lengths)
+    out.meta, out.n_evicted_episodes = json.loads(json.dumps(self.meta)), self.n_evicted_episodes
+    return out
+
 # %% ../nbs/03_data.ipynb #9e8f97fb
 @patch
 def _offsets(self: ReplayBuffer, To: int, Tp: int):

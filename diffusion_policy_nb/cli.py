@@ -15,7 +15,7 @@ import numpy as np
 
 from .core import strict_json
 from .config import ALGOS, TYPE_PARSERS, Config
-from .trainer import Trainer
+from .trainer import Trainer, round_updates
 from .checkpoint import find_checkpoint
 from .experts import BUILTIN_EXPERTS
 from .pusht import BUILTIN_DATASETS, PUSHT_ID, PUSHT_PRESET, PUSHT_PIXELS_ENV_KWARGS
@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="start from the teacher's weights (default) or from new ones")
     d.add_argument("--learning-rate", "--learning_rate", type=float, default=None, help="default: the teacher's")
     d.add_argument("--batch-size", "--batch_size", type=int, default=None, help="default: the teacher's")
+    d.add_argument("--on-policy-rounds", type=int, default=0, metavar="R",
+                   help="then R rounds of the student's own episodes, labelled by the teacher (06_trainer; default 0)")
+    d.add_argument("--on-policy-episodes", type=int, default=50, metavar="E", help="episodes per round (default 50)")
+    d.add_argument("--on-policy-updates", type=int, default=None, metavar="U",
+                   help="updates per round (default: the rounds together get half of --n-updates)")
     d.add_argument("--eval-episodes-final", type=int, default=100,
                    help="episodes for the final evaluation of student and teacher, on the same seeds (0: none)")
     d.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None, help="default TEACHER_DIR-student<steps>")
@@ -287,8 +292,12 @@ def _ev_fields(who: str, ev: dict) -> dict:
     return out
 
 def _distill(args) -> dict:
-    for flag, v in (("--n-updates", args.n_updates), ("--steps", args.steps)):
-        if v <= 0: raise ValueError(f"{flag} {v}: must be > 0.")
+    for flag, v in (("--n-updates", args.n_updates), ("--steps", args.steps),
+                    ("--on-policy-episodes", args.on_policy_episodes), ("--on-policy-updates", args.on_policy_updates)):
+        if v is not None and v <= 0: raise ValueError(f"{flag} {v}: must be > 0.")
+    if args.on_policy_rounds < 0: raise ValueError(f"--on-policy-rounds {args.on_policy_rounds}: must be >= 0.")
+    rounds = (args.on_policy_rounds, args.on_policy_episodes,
+              args.on_policy_updates or round_updates(args.n_updates, max(args.on_policy_rounds, 1)))
     if args.eval_episodes_final < 0:
         raise ValueError(f"--eval-episodes-final {args.eval_episodes_final}: must be >= 0.")
     teacher_dir = Path(args.teacher_dir)
@@ -310,11 +319,14 @@ def _distill(args) -> dict:
         if args.quiet: st.cfg.progress = False
         if args.logger is not None: st.cfg.logger = args.logger
         st.resume()
+        if rounds[0]: st.on_policy_rounds(*rounds)                  # the rounds left (counted in its buffer)
     else:
         st = Trainer.load(teacher_dir).distill(args.n_updates, args.steps, dict(overrides, run_dir=str(run_dir)),
-                                               init=args.init)
+                                               init=args.init, on_policy_rounds=rounds[0],
+                                               on_policy_episodes=rounds[1], on_policy_updates=rounds[2])
     out = dict(run_dir=str(run_dir), teacher_dir=str(teacher_dir), n_steps=args.steps, n_updates=st.n_updates,
-               loss=st.loss_history[-1][1] if st.loss_history else None)
+               loss=st.loss_history[-1][1] if st.loss_history else None,
+               on_policy_episodes=int(st.buffer.meta.get("on_policy_episodes", 0)))
     if args.eval_episodes_final > 0:                                  # student and teacher on the same seeds
         tch = Trainer.load(teacher_dir, buffer=False)
         if args.quiet: tch.cfg.progress = False
@@ -361,7 +373,7 @@ def _eval(args) -> dict:
             raise ValueError(f"{args.run_dir} was trained on an env instance: --video needs an env id.")
         vids = record_videos(tr.ema_policy(), tr.env_id, range(start, start + args.video),
                              Path(args.run_dir) / "videos", tr.env_kwargs, args.video_format)
-        out["videos"] = [v["path"] for v in vids]
+        out["videos"], out["video_lengths"] = [v["path"] for v in vids], [v["length"] for v in vids]
     tr.close_loggers()
     (Path(args.run_dir) / "eval.json").write_text(strict_json(out, indent=1))
     return out

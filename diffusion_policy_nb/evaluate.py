@@ -21,11 +21,12 @@ __all__ = ['evaluate_agent']
 # %% ../nbs/05f_evaluate.ipynb #2e50ccad
 def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched: bool = False,
                    generator: Optional[torch.Generator] = None, fallback_env=None, show: Optional[bool] = False,
-                   every: float = 30.0) -> dict:
+                   every: float = 30.0, record: bool = False) -> dict:
     """Episodes of `agent` (a policy: acting with `generator`; or any callable of the expert protocol) on `seeds`, in
     fresh envs like `env` (`fresh_env`): in lockstep with one batched plan per step when `batched` and the envs can be
     built, else one at a time in a fresh env (or in `fallback_env()`). Returns mean, std, returns, seeds, lengths,
-    max_rewards (each episode's best step) and success. `show`/`every`: progress as in `Progress` (off by default)."""
+    max_rewards (each episode's best step) and success; with `record` also obs and actions (per episode, as in
+    `run_episodes`). `show`/`every`: progress as in `Progress` (off by default)."""
     seeds = [int(s) for s in seeds]
     if isinstance(agent, ChunkPolicy):
         if agent.obs_normalizers is None:
@@ -39,12 +40,13 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
     envs = [fresh_env(env, env_kwargs) for _ in seeds] if batched else []
     bar = Progress(len(seeds), "evaluate", show=show, every=every, unit="episodes")
     try:
-        if batched and all(e is not None for e in envs): res = run_episodes(envs, fn, seeds, batched=True, progress=bar)
+        if batched and all(e is not None for e in envs):
+            res = run_episodes(envs, fn, seeds, batched=True, progress=bar, record=record)
         else:
             one = fresh_env(env, env_kwargs)
             if one is not None: envs.append(one)                                   # ours: closed below
             res = run_episodes(one if one is not None or fallback_env is None else fallback_env(), fn, seeds,
-                               progress=bar)
+                               progress=bar, record=record)
     finally:
         for e in envs:
             if e is not None: e.close()
@@ -53,4 +55,5 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
     out = dict(mean=float(r.mean()), std=float(r.std()), returns=r.tolist(), seeds=seeds,
                lengths=np.asarray(res["lengths"]).tolist(), max_rewards=np.asarray(res["max_rewards"]).tolist())
     if res["success"] is not None: out["success"] = float(np.mean(res["success"]))
+    if record: out.update(obs=res["obs"], actions=res["actions"])
     return out

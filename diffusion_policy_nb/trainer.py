@@ -17,7 +17,7 @@ from fastcore.basics import patch
 
 from .core import Progress, check_choice, check_positive, seed_everything
 from .buffer import ReplayBuffer, ObsSpec, keys_from_text
-from .rollout import make_env, fresh_env
+from .rollout import make_env, fresh_env, stack_obs
 from .experts import BUILTIN_EXPERTS, builtin_expert
 from .pusht import BUILTIN_DATASETS
 from .policy import ChunkPolicy
@@ -34,7 +34,7 @@ from .loggers import check_logger, open_loggers
 import diffusion_policy_nb.lerobot                    # registers LeRobotDataset folders with load_dataset
 
 # %% auto #0
-__all__ = ['Trainer']
+__all__ = ['ON_POLICY_SEED', 'Trainer', 'round_updates']
 
 # %% ../nbs/06_trainer.ipynb #12ec207a
 class Trainer:
@@ -384,13 +384,18 @@ def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Option
 # %% ../nbs/06_trainer.ipynb #92bccd84
 @patch
 def distill(self: Trainer, n_updates: int, n_steps: int = 1, config: Optional[dict] = None,
-            init: str = "teacher") -> Trainer:
+            init: str = "teacher", on_policy_rounds: int = 0, on_policy_episodes: int = 50,
+            on_policy_updates: Optional[int] = None) -> Trainer:
     """Train, for `n_updates` on this trainer's demonstrations, a student of its EMA policy that plans in `n_steps`
     network evaluations, and return the student's `Trainer`. `config` overrides the student's training settings
     (`student_config`); `init='teacher'` starts from the teacher's weights (the same network), 'scratch' from new
-    ones."""
+    ones. Then `on_policy_rounds` rounds (`on_policy_rounds` below) of `on_policy_episodes` student episodes and
+    `on_policy_updates` updates each (default `round_updates(n_updates, on_policy_rounds)`)."""
     check_positive("n_updates", n_updates, integer=True)
     check_choice("init", init, ("teacher", "scratch"))
+    check_positive("on_policy_rounds", on_policy_rounds, integer=True, allow_zero=True)
+    check_positive("on_policy_episodes", on_policy_episodes, integer=True)
+    if on_policy_updates is not None: check_positive("on_policy_updates", on_policy_updates, integer=True)
     if self._evaluate_only or self.buffer.n_episodes == 0:
         raise ValueError("distill trains on the teacher's demonstrations, and this Trainer holds none (loaded with "
                          "buffer=False, or nothing collected yet): load it with Trainer.load(path, buffer=True).")
@@ -409,6 +414,9 @@ def distill(self: Trainer, n_updates: int, n_steps: int = 1, config: Optional[di
             raise ValueError("init='teacher' copies the teacher's weights, but the student's config gives another "
                              f"network ({str(e).splitlines()[-1].strip()}); use init='scratch'.") from None
     student.train(n_updates=n_updates)
+    if on_policy_rounds:
+        student.on_policy_rounds(on_policy_rounds, on_policy_episodes,
+                                 on_policy_updates or round_updates(n_updates, on_policy_rounds))
     return student
 
 # %% ../nbs/06_trainer.ipynb #2c266f71
@@ -419,3 +427,60 @@ def _teacher_plans(self: Trainer):
     key = (len(self.buffer), self.buffer.n_episodes, self.n_env_steps)
     if self._plans_key != key: self._plans, self._plans_key = teacher_plan_table(self.teacher, self.buffer), key
     return self._plans
+
+# %% ../nbs/06_trainer.ipynb #5b4d0ce2
+ON_POLICY_SEED = 2**30        # a student's on-policy seeds start here: apart from its demonstrations' and evaluations'
+
+@patch
+def on_policy_seed(self: Trainer, k: int) -> int:
+    "The reset seed of a student's on-policy episode `k` (reproducible; see `Collector.episode_seed` for demos)."
+    return (self.cfg.seed * 100003 + ON_POLICY_SEED + k) % 2**31
+
+def round_updates(n_updates: int, n_rounds: int) -> int:
+    """The default updates per on-policy round after `n_updates` on the demonstrations: the rounds together get half as
+    many (3 rounds after 30k: 5k each, as measured in `14a_distilled`)."""
+    return max(1, n_updates // (2 * n_rounds))
+
+# %% ../nbs/06_trainer.ipynb #d22301cc
+@patch
+def on_policy_round(self: Trainer, n_episodes: int, n_updates: int) -> dict:
+    """One on-policy round of a distilled student (see above): `n_episodes` episodes of its EMA policy join its buffer,
+    then `n_updates` updates. Returns `train`'s metrics and the rollouts' `rollout_return_mean` (and success)."""
+    check_positive("n_episodes", n_episodes, integer=True)
+    check_positive("n_updates", n_updates, integer=True)
+    if self.teacher is None:
+        raise ValueError("on-policy rounds are for a distilled student (Trainer.distill): this Trainer has no teacher "
+                         "to label the states its policy visits.")
+    if self._evaluate_only:
+        raise ValueError("this Trainer was loaded with buffer=False: load it with Trainer.load(path, buffer=True) to "
+                         "add on-policy episodes to its buffer.")
+    c, k0 = self.cfg, int(self.buffer.meta.get("on_policy_episodes", 0))
+    seeds = [self.on_policy_seed(k) for k in range(k0, k0 + n_episodes)]
+    g = torch.Generator(device=self.device).manual_seed(c.seed + 11 + k0)
+    ro = evaluate_agent(self.ema_policy(), self.env_id if self._env_is_id else self.env, seeds, self.env_kwargs, True,
+                        g, fallback_env=self.eval_env, show=c.progress if self.dist.is_main else False,
+                        every=c.progress_every, record=True)
+    obs = stack_obs([o for ep in ro["obs"] for o in ep])                  # (N, Do) or {field: (N, ...)}
+    act = np.concatenate([np.stack(a) for a in ro["actions"]])             # (N, Da)
+    ends = np.cumsum(ro["lengths"])
+    buf = self.buffer.copy(len(self.buffer) + int(ends[-1]))               # never the teacher's, never evicting
+    buf.extend(obs, act, ends)
+    buf.meta["on_policy_episodes"] = k0 + n_episodes
+    self.buffer = buf
+    done = {k: ro[k] for k in ("mean", "success") if k in ro}
+    self._log(dict(kind="on_policy", episodes=n_episodes, first_seed=seeds[0], n_updates=self.n_updates,
+                   buffer_transitions=len(buf), **{f"rollout_{'return_' if k == 'mean' else ''}{k}": v
+                                                   for k, v in done.items()}))
+    m = self.train(n_updates=n_updates)
+    return dict(m, **{f"rollout_{'return_' if k == 'mean' else ''}{k}": v for k, v in done.items()})
+
+# %% ../nbs/06_trainer.ipynb #5db7944c
+@patch
+def on_policy_rounds(self: Trainer, n_rounds: int, n_episodes: int, n_updates: int) -> list:
+    """Run on-policy rounds until `n_rounds` are done; rounds already in the buffer count, and an unfinished train
+    call is finished first, so a student loaded from an interrupted run carries on. Returns each new round's metrics."""
+    check_positive("n_rounds", n_rounds, integer=True)
+    check_positive("n_episodes", n_episodes, integer=True)
+    if self.teacher is not None and self.n_updates < self.state.call["target_updates"]: self.resume()
+    done = int(self.buffer.meta.get("on_policy_episodes", 0)) // n_episodes
+    return [self.on_policy_round(n_episodes, n_updates) for _ in range(done, n_rounds)]
