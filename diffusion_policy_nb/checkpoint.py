@@ -258,6 +258,9 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
     path = find_checkpoint(path)
     meta = check_meta(read_meta(path), path, buffer)
     cfg = dict(meta["config"], **({} if device is None else dict(device=device)))
+    # a run folder that was moved or copied continues where it now is, not in the folder it was trained in
+    if cfg.get("run_dir") is not None and path.name in ("checkpoint", "checkpoint.old"):
+        cfg["run_dir"] = str(path.parent)
     env = env_from_meta(meta, path) if env is None else env
     env_id = env if isinstance(env, str) else getattr(getattr(env, "spec", None), "id", None)
     if meta["env_id"] is not None and env_id is not None and env_id != meta["env_id"]:

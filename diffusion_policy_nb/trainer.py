@@ -438,7 +438,7 @@ def on_policy_seed(self: Trainer, k: int) -> int:
 
 def round_updates(n_updates: int, n_rounds: int) -> int:
     """The default updates per on-policy round after `n_updates` on the demonstrations: the rounds together get half as
-    many (3 rounds after 30k: 5k each, as measured in `14a_distilled`)."""
+    many (3 rounds after 30k: 5k each, as in `14b_on_policy`)."""
     return max(1, n_updates // (2 * n_rounds))
 
 # %% ../nbs/06_trainer.ipynb #d22301cc
@@ -467,12 +467,10 @@ def on_policy_round(self: Trainer, n_episodes: int, n_updates: int) -> dict:
     buf.extend(obs, act, ends)
     buf.meta["on_policy_episodes"] = k0 + n_episodes
     self.buffer = buf
-    done = {k: ro[k] for k in ("mean", "success") if k in ro}
+    rollout = dict(rollout_return_mean=ro["mean"], **({"rollout_success": ro["success"]} if "success" in ro else {}))
     self._log(dict(kind="on_policy", episodes=n_episodes, first_seed=seeds[0], n_updates=self.n_updates,
-                   buffer_transitions=len(buf), **{f"rollout_{'return_' if k == 'mean' else ''}{k}": v
-                                                   for k, v in done.items()}))
-    m = self.train(n_updates=n_updates)
-    return dict(m, **{f"rollout_{'return_' if k == 'mean' else ''}{k}": v for k, v in done.items()})
+                   buffer_transitions=len(buf), **rollout))
+    return dict(self.train(n_updates=n_updates), **rollout)
 
 # %% ../nbs/06_trainer.ipynb #5db7944c
 @patch
