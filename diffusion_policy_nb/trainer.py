@@ -34,7 +34,7 @@ from .loggers import check_logger, open_loggers
 import diffusion_policy_nb.lerobot                    # registers LeRobotDataset folders with load_dataset
 
 # %% auto #0
-__all__ = ['ON_POLICY_SEED', 'Trainer', 'round_updates']
+__all__ = ['ON_POLICY_SEED', 'ON_POLICY_LR_SCALE', 'Trainer', 'round_updates']
 
 # %% ../nbs/06_trainer.ipynb #12ec207a
 class Trainer:
@@ -430,6 +430,7 @@ def _teacher_plans(self: Trainer):
 
 # %% ../nbs/06_trainer.ipynb #5b4d0ce2
 ON_POLICY_SEED = 2**30        # a student's on-policy seeds start here: apart from its demonstrations' and evaluations'
+ON_POLICY_LR_SCALE = 0.1      # on-policy rounds train at this fraction of the distillation's peak learning rate
 
 @patch
 def on_policy_seed(self: Trainer, k: int) -> int:
@@ -443,11 +444,13 @@ def round_updates(n_updates: int, n_rounds: int) -> int:
 
 # %% ../nbs/06_trainer.ipynb #d22301cc
 @patch
-def on_policy_round(self: Trainer, n_episodes: int, n_updates: int) -> dict:
+def on_policy_round(self: Trainer, n_episodes: int, n_updates: int, learning_rate: Optional[float] = None) -> dict:
     """One on-policy round of a distilled student (see above): `n_episodes` episodes of its EMA policy join its buffer,
-    then `n_updates` updates. Returns `train`'s metrics and the rollouts' `rollout_return_mean` (and success)."""
+    then `n_updates` updates at peak `learning_rate` (default: the earlier rounds', else `ON_POLICY_LR_SCALE` times the
+    student's). Returns `train`'s metrics and the rollouts' `rollout_return_mean` (and success)."""
     check_positive("n_episodes", n_episodes, integer=True)
     check_positive("n_updates", n_updates, integer=True)
+    if learning_rate is not None: check_positive("learning_rate", learning_rate)
     if self.teacher is None:
         raise ValueError("on-policy rounds are for a distilled student (Trainer.distill): this Trainer has no teacher "
                          "to label the states its policy visits.")
@@ -465,8 +468,9 @@ def on_policy_round(self: Trainer, n_episodes: int, n_updates: int) -> dict:
     ends = np.cumsum(ro["lengths"])
     buf = self.buffer.copy(len(self.buffer) + int(ends[-1]))               # never the teacher's, never evicting
     buf.extend(obs, act, ends)
-    buf.meta["on_policy_episodes"] = k0 + n_episodes
-    self.buffer = buf
+    lr = buf.meta.get("on_policy_lr", c.learning_rate * ON_POLICY_LR_SCALE) if learning_rate is None else learning_rate
+    buf.meta.update(on_policy_episodes=k0 + n_episodes, on_policy_lr=lr)
+    self.buffer, c.learning_rate = buf, lr                                 # the config (saved) holds it for a resume
     rollout = dict(rollout_return_mean=ro["mean"], **({"rollout_success": ro["success"]} if "success" in ro else {}))
     self._log(dict(kind="on_policy", episodes=n_episodes, first_seed=seeds[0], n_updates=self.n_updates,
                    buffer_transitions=len(buf), **rollout))
@@ -474,11 +478,13 @@ def on_policy_round(self: Trainer, n_episodes: int, n_updates: int) -> dict:
 
 # %% ../nbs/06_trainer.ipynb #5db7944c
 @patch
-def on_policy_rounds(self: Trainer, n_rounds: int, n_episodes: int, n_updates: int) -> list:
+def on_policy_rounds(self: Trainer, n_rounds: int, n_episodes: int, n_updates: int,
+                     learning_rate: Optional[float] = None) -> list:
     """Run on-policy rounds until `n_rounds` are done; rounds already in the buffer count, and an unfinished train
-    call is finished first, so a student loaded from an interrupted run carries on. Returns each new round's metrics."""
+    call is finished first, so a student loaded from an interrupted run carries on. `learning_rate` as in
+    `on_policy_round`. Returns each new round's metrics."""
     check_positive("n_rounds", n_rounds, integer=True)
     check_positive("n_episodes", n_episodes, integer=True)
     if self.teacher is not None and self.n_updates < self.state.call["target_updates"]: self.resume()
     done = int(self.buffer.meta.get("on_policy_episodes", 0)) // n_episodes
-    return [self.on_policy_round(n_episodes, n_updates) for _ in range(done, n_rounds)]
+    return [self.on_policy_round(n_episodes, n_updates, learning_rate) for _ in range(done, n_rounds)]
