@@ -468,9 +468,10 @@ def on_policy_round(self: Trainer, n_episodes: int, n_updates: int, learning_rat
     ends = np.cumsum(ro["lengths"])
     buf = self.buffer.copy(len(self.buffer) + int(ends[-1]))               # never the teacher's, never evicting
     buf.extend(obs, act, ends)
-    lr = buf.meta.get("on_policy_lr", c.learning_rate * ON_POLICY_LR_SCALE) if learning_rate is None else learning_rate
-    buf.meta.update(on_policy_episodes=k0 + n_episodes, on_policy_lr=lr)
-    self.buffer, c.learning_rate = buf, lr                                 # the config (saved) holds it for a resume
+    buf.meta["on_policy_episodes"] = k0 + n_episodes
+    self.buffer = buf
+    if learning_rate is not None: c.learning_rate = learning_rate         # the config (saved) holds it for a resume
+    elif k0 == 0: c.learning_rate *= ON_POLICY_LR_SCALE                   # the first round scales it, once
     rollout = dict(rollout_return_mean=ro["mean"], **({"rollout_success": ro["success"]} if "success" in ro else {}))
     self._log(dict(kind="on_policy", episodes=n_episodes, first_seed=seeds[0], n_updates=self.n_updates,
                    buffer_transitions=len(buf), **rollout))
