@@ -26,7 +26,7 @@ from .video import VIDEO_FORMATS, record_videos
 
 # %% auto #0
 __all__ = ['PRESETS', 'PRESET_ENVS', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'build_parser', 'obs_labels',
-           'write_plots', 'record_rollout', 'cli_words', 'main']
+           'write_plots', 'record_rollout', 'cli_words', 'main', 'run_main']
 
 # %% ../nbs/07_cli.ipynb #98a86a3a
 def _bool(s: str) -> bool:
@@ -412,7 +412,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #0a3aae1d
-import builtins
+import builtins, contextlib, io, subprocess
+
+# %% ../nbs/07_cli.ipynb #7d692040
+def run_main(args: Sequence, cwd: Optional[str | Path] = None) -> subprocess.CompletedProcess:
+    "`dpnb ARGS` through `main` in this process, from `cwd`, streams captured: a process's result, no start-up."
+    args, out, err, here = [str(a) for a in args], io.StringIO(), io.StringIO(), os.getcwd()
+    try:
+        os.chdir(cwd or here)                                             # (contextlib.chdir is Python 3.11+)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try: rc = main(args)
+            except SystemExit as e: rc = e.code                           # argparse's own refusals exit
+    finally: os.chdir(here)
+    return subprocess.CompletedProcess(args, rc, out.getvalue(), err.getvalue())
 
 # %% ../nbs/07_cli.ipynb #96bb9c96
 # `python -m diffusion_policy_nb.cli`, not in a notebook
