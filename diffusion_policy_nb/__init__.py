@@ -22,6 +22,7 @@ from .trainer import Trainer
 from .distributed import torchrun_job
 from .pusht import PUSHT_ID, PUSHT_PRESET, PushTDemonstrator, make_pusht, pusht_protocol
 from .pusht import PUSHT_PIXELS_PRESET, PUSHT_PIXELS_GPU_PRESET, PUSHT_PIXELS_ENV_KWARGS
+from .pusht import PUSHT_PIXELS_FITTED_PRESET, pusht_pose_targets
 # last: the function `rollout` shares its name with the module `rollout`; a submodule imported after it would rebind
 # the package attribute to the module
 from .experts import PendulumExpert, collect, rollout

@@ -19,14 +19,15 @@ from .trainer import Trainer, round_updates
 from .checkpoint import find_checkpoint
 from .experts import BUILTIN_EXPERTS
 from .pusht import BUILTIN_DATASETS, PUSHT_ID, PUSHT_PRESET, PUSHT_PIXELS_ENV_KWARGS
-from .pusht import PUSHT_PIXELS_PRESET, PUSHT_PIXELS_GPU_PRESET
+from .pusht import PUSHT_PIXELS_PRESET, PUSHT_PIXELS_GPU_PRESET, PUSHT_PIXELS_FITTED_PRESET
+from .pusht import is_pusht_dataset, pusht_pose_targets
 from .rollout import run_episodes
 from .distributed import torchrun_job
 from .video import VIDEO_FORMATS, record_videos
 
 # %% auto #0
-__all__ = ['PRESETS', 'PRESET_ENVS', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'build_parser', 'obs_labels',
-           'write_plots', 'record_rollout', 'cli_words', 'main', 'run_main']
+__all__ = ['PRESETS', 'PRESET_ENVS', 'PRESET_PRETRAIN', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'build_parser',
+           'obs_labels', 'write_plots', 'record_rollout', 'cli_words', 'main', 'run_main']
 
 # %% ../nbs/07_cli.ipynb #98a86a3a
 def _bool(s: str) -> bool:
@@ -41,10 +42,14 @@ def _json_dict(s: str) -> dict:
     return d
 
 # named config presets for `--preset`: their values are defaults, and explicit flags override them
-PRESETS = {"pusht": PUSHT_PRESET, "pusht-pixels": PUSHT_PIXELS_PRESET, "pusht-pixels-gpu": PUSHT_PIXELS_GPU_PRESET}
+PRESETS = {"pusht": PUSHT_PRESET, "pusht-pixels": PUSHT_PIXELS_PRESET, "pusht-pixels-gpu": PUSHT_PIXELS_GPU_PRESET,
+           "pusht-pixels-fitted": PUSHT_PIXELS_FITTED_PRESET}
 # a preset's env and env kwargs, used when --env (and --env-kwargs) are not given
 PRESET_ENVS = {"pusht": (PUSHT_ID, None), "pusht-pixels": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS),
-               "pusht-pixels-gpu": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS)}
+               "pusht-pixels-gpu": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS),
+               "pusht-pixels-fitted": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS)}
+# a preset's --pretrain-vision default: updates fitting the image encoders before they are frozen
+PRESET_PRETRAIN = {"pusht-pixels-fitted": 8000}
 # how a run reports, not what it computes: not compared on resume (a resumed run may add a tracker)
 RUNTIME_KEYS = ("progress", "progress_every", "logger", "wandb_project")
 QUIET_HELP = "no progress reports (by default: a bar on a terminal, else a line on stderr every --progress-every s)"
@@ -69,7 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="episodes for the final evaluation (policy and expert)")
     t.add_argument("--preset", choices=sorted(PRESETS), default=None,
                    help="a named config preset (05g_pusht: pusht = PUSHT_PRESET, pusht-pixels = PUSHT_PIXELS_PRESET, "
-                        "pusht-pixels-gpu = PUSHT_PIXELS_GPU_PRESET) with its env; explicit flags override its values")
+                        "pusht-pixels-gpu = PUSHT_PIXELS_GPU_PRESET, pusht-pixels-fitted = PUSHT_PIXELS_FITTED_PRESET) "
+                        "with its env; explicit flags override its values")
+    t.add_argument("--pretrain-vision", type=int, default=None, metavar="N",
+                   help="first fit the image encoders for N updates to the state the demonstrations' frames show "
+                        "(Push-T data: the T's keypoints), then freeze them (Trainer.pretrain_vision); default 8000 "
+                        "with --preset pusht-pixels-fitted, else 0")
     t.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     t.add_argument("--video", type=int, default=1, metavar="N",
                    help="episodes of the trained policy to write to RUN_DIR/videos (default 1; 0: none)")
@@ -184,7 +194,8 @@ def record_rollout(trainer: Trainer, seed: int) -> dict:
 def _train_settings(args) -> tuple:
     "The run's config overrides and runtime settings from the flags, every argument checked before any work."
     for flag, v, zero_ok in (("--total-timesteps", args.total_timesteps, False), ("--n-updates", args.n_updates, False),
-                             ("--eval-episodes-final", args.eval_episodes_final, True), ("--video", args.video, True)):
+                             ("--eval-episodes-final", args.eval_episodes_final, True), ("--video", args.video, True),
+                             ("--pretrain-vision", args.pretrain_vision, True)):
         if v is not None and (v < 0 or (v == 0 and not zero_ok)):
             raise ValueError(f"{flag} {v}: must be {'>= 0' if zero_ok else '> 0'}.")
     if args.total_timesteps is not None and args.n_updates is not None:
@@ -261,7 +272,15 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
                     (run_dir / old).replace(run_dir / f"{old}.old")
             print(f"{run_dir} holds no checkpoint (the run there stopped before writing one): starting from scratch; "
                   "its log is kept as metrics.jsonl.old", file=sys.stderr)
+        n_pre = PRESET_PRETRAIN.get(args.preset, 0) if args.pretrain_vision is None else args.pretrain_vision
+        data = overrides.get("dataset") or BUILTIN_DATASETS.get(env)
+        if n_pre and (data is None or not is_pusht_dataset(data)):
+            raise ValueError(f"--pretrain-vision {n_pre} fits the image encoders to the state that the frames show, "
+                             f"which the CLI reads from Push-T datasets only; --env {env} trains on "
+                             f"{'its expert' if data is None else data}. From Python: "
+                             "Trainer.pretrain_vision(targets, n_updates).")
         tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir), **runtime), env_kwargs=args.env_kwargs)
+        if n_pre: tr.pretrain_vision(pusht_pose_targets(tr.cfg.dataset), n_pre)
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
     # under torchrun: rank 0 evaluates, plots and reports
     if not tr.dist.is_main: return None

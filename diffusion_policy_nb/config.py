@@ -59,6 +59,9 @@ class Config:
     image_downsample: int = 1            # images: average-pool each crop by this factor (1: full resolution)
     vision_feature_dim: int = 64         # images: features per camera and step (the reference: 64)
     share_vision_encoder: bool = False   # images: one backbone for all cameras instead of one per camera
+    # images: the image encoders do not train; updates read their features of each stored frame, computed once
+    # (set by Trainer.pretrain_vision, which fits them to privileged state first)
+    freeze_vision: bool = False
     sampler: str = "ddim"                # "ddim" or "ddpm" (correct strided DDPM)
     eta: float = 0.0                     # DDIM stochasticity
     prediction_type: str = "epsilon"     # "epsilon", "sample" or "v_prediction"

@@ -93,6 +93,25 @@ class VisionObsEncoder(nn.Module):
         parts = [*feats, *(obs[k].reshape(B, To, -1) for k in self.vectors)]
         return torch.cat(parts, -1).flatten(1)                            # (B, To·step_dim), step-major
 
+    def camera(self, field: str) -> ImageEncoder:
+        "The `ImageEncoder` that image field `field` goes through (the shared one with `share`)."
+        return self.cameras["shared" if self.share else field]
+
+    @torch.no_grad()
+    def frame_features(self, field: str, frames: torch.Tensor, chunk: int = 1024) -> torch.Tensor:
+        "Image field `field`'s features of frames (N, H, W, C), centre-cropped as when acting: (N, F)."
+        cam = self.camera(field)
+        was = cam.training
+        cam.eval()
+        try: return torch.cat([cam(frames[s:s + chunk]) for s in range(0, len(frames), chunk)])
+        finally: cam.train(was)
+
+    def feature_spec(self) -> ObsSpec:
+        "The observation spec with each image field replaced by its (F,) float features (a frozen encoder's cache)."
+        sp = self.obs_spec
+        return ObsSpec({k: ((self.feature_dim,), "float32") if k in self.images else sp.fields[k] for k in sp.names},
+                       sp.is_dict)
+
     def extra_repr(self):
         return (f"cameras={self.images}, float fields={self.vectors}, obs_horizon={self.obs_horizon}, "
                 f"share={self.share}, cond_dim={self.cond_dim}")

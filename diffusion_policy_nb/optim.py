@@ -19,12 +19,13 @@ __all__ = ['decay_groups', 'flatten_params_', 'lr_factor', 'Optimization']
 # %% ../nbs/05c_optim.ipynb #32addd17
 def decay_groups(model: nn.Module) -> list:
     """[parameters with weight decay (matrices and kernels), parameters without (biases, norms, and what a module
-    names in its `no_weight_decay`, e.g. the transformer's learned positions)], each in `model.parameters()`' order."""
+    names in its `no_weight_decay`, e.g. the transformer's learned positions)], each in `model.parameters()`' order.
+    Frozen parameters (`requires_grad=False`, e.g. a pre-trained image encoder) are in neither: nothing trains them."""
     decay, no_decay, seen = [], [], set()
     for m in model.modules():
         skip = set(getattr(m, "no_weight_decay", ()))
         for name, p in m.named_parameters(recurse=False):
-            if id(p) in seen: continue
+            if id(p) in seen or not p.requires_grad: continue
             seen.add(id(p))
             (decay if p.ndim >= 2 and name not in skip else no_decay).append(p)
     return [decay, no_decay]
@@ -108,9 +109,10 @@ class Optimization:
 
     @torch.no_grad()
     def ema_update(self):
-        "decay_n = min(ema_decay, (1 + n) / (10 + n)) after n averages; the first average copies the weights."
+        """decay_n = min(ema_decay, (1 + n) / (10 + n)) after n averages; the first average copies the whole network,
+        frozen parts included (which later averages leave alone: they do not change)."""
         ema, cur = self._ema_pairs
-        if self.ema_n == 0: torch._foreach_copy_(ema, cur)
+        if self.ema_n == 0: self.ema.module.load_state_dict(self.model.state_dict())
         else: torch._foreach_lerp_(ema, cur, 1 - min(self.ema_decay, (1 + self.ema_n) / (10 + self.ema_n)))
         self.ema_n += 1
 

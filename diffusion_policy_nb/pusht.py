@@ -23,11 +23,11 @@ from .evaluate import evaluate_agent
 __all__ = ['PUSHT_ID', 'PUSHT_OBS_TYPES', 'PUSHT_IMAGE_SIZE', 'PUSHT_GOAL', 'PUSHT_MAX_STEPS', 'T_OUTLINE', 'T_COG', 'SIM_FIELDS',
            'ARENA', 'PUSHT_DATA_VERSION', 'PUSHT_ZARR_KEYS', 'PUSHT_KEYS', 'PUSHT_DATASET', 'BUILTIN_DATASETS',
            'PUSHT_EVAL_SEED', 'PUSHT_EVAL_EPISODES', 'PUSHT_PRESET', 'PUSHT_PIXELS_ENV_KWARGS', 'PUSHT_PIXELS_PRESET',
-           'PUSHT_PIXELS_GPU_PRESET', 'require_pusht', 'pusht_env_class', 'make_pusht', 't_keypoints_local',
-           'block_points', 'pusht_keypoints', 'pose_from_keypoints', 'pusht_obs', 'pusht_state', 'PushTRenderer',
-           'render_pusht', 'pusht_cache_dir', 'pusht_frames', 'sim_state', 'PushTSim', 'PushTDemonstrator',
-           'record_pusht_episode', 'generate_pusht_dataset', 'write_pusht_dataset', 'read_pusht', 'is_pusht_dataset',
-           'pusht_obs_spec', 'pusht_adapter', 'pusht_protocol']
+           'PUSHT_PIXELS_FITTED_PRESET', 'PUSHT_PIXELS_GPU_PRESET', 'require_pusht', 'pusht_env_class', 'make_pusht',
+           't_keypoints_local', 'block_points', 'pusht_keypoints', 'pose_from_keypoints', 'pusht_obs', 'pusht_state',
+           'PushTRenderer', 'render_pusht', 'pusht_cache_dir', 'pusht_frames', 'sim_state', 'PushTSim',
+           'PushTDemonstrator', 'record_pusht_episode', 'generate_pusht_dataset', 'write_pusht_dataset', 'read_pusht',
+           'is_pusht_dataset', 'pusht_obs_spec', 'pusht_adapter', 'pusht_protocol', 'pusht_pose_targets']
 
 # %% ../nbs/05g_pusht.ipynb #efd1a666
 PUSHT_ID = "gym_pusht/PushT-v0"
@@ -617,6 +617,11 @@ PUSHT_PIXELS_PRESET = dict(
     learning_rate=5e-4,       # with the cosine decay to 0 over the call (batch 64: half the state preset's 1e-3)
     buffer_size=50_000,       # the shipped data's 39,007 frames (1.1 GB of uint8) and a margin
 )
+PUSHT_PIXELS_FITTED_PRESET = dict(
+    PUSHT_PIXELS_PRESET,
+    batch_size=256,           # the state preset's: with a frozen encoder an update costs what a state-based one does
+    learning_rate=1e-3,       # the state preset's
+)
 PUSHT_PIXELS_GPU_PRESET = dict(
     PUSHT_PIXELS_PRESET,
     vision_backbone="resnet18",   # the paper's ResNet-18, GroupNorm, spatial softmax (32 keypoints), 64 features
@@ -627,3 +632,8 @@ PUSHT_PIXELS_GPU_PRESET = dict(
     n_action_steps=8,             # the paper's Ta
     amp=True,                     # bf16 autocast on CUDA
 )
+
+def pusht_pose_targets(path=None) -> np.ndarray:
+    """The T's 8 keypoints (N, 16) in each step of a Push-T dataset (default: the shipped one), in its step order:
+    what the frames drawn from it show, as targets for `Trainer.pretrain_vision`."""
+    return pusht_keypoints(read_pusht(PUSHT_DATASET if path is None else path)["state"][:, 2:5]).astype(np.float32)

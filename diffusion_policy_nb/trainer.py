@@ -17,6 +17,8 @@ from fastcore.basics import patch
 
 from .core import Progress, check_choice, check_positive, seed_everything
 from .buffer import ReplayBuffer, ObsSpec, keys_from_text
+from .vision import fit_image_encoder
+from .encoder import VisionObsEncoder, resolve_encoder
 from .rollout import make_env, fresh_env, stack_obs
 from .experts import BUILTIN_EXPERTS, builtin_expert
 from .pusht import BUILTIN_DATASETS
@@ -55,6 +57,9 @@ class Trainer:
         self.env_id = env if isinstance(env, str) else getattr(getattr(self.env, "spec", None), "id", None)
         self._env_is_id = isinstance(env, str)
         self.obs_spec = ObsSpec.from_space(self.env.observation_space)
+        if c.freeze_vision and resolve_encoder(c.obs_encoder, self.obs_spec) != "vision":
+            raise ValueError(f"freeze_vision=True freezes image encoders, but obs_encoder={c.obs_encoder!r} on "
+                             f"{self.obs_spec.describe()} has none: it needs an image field (uint8 (H, W, C)).")
         self.action_dim = int(np.prod(self.env.action_space.shape))
         self.expert = builtin_expert(self.env_id) if expert is None else expert
         if self.expert is not None and not callable(self.expert):
@@ -92,13 +97,20 @@ class Trainer:
         seed_everything(c.seed)
         self.policy = c.make_policy(self.algo, self.obs_spec, self.action_dim, self.device)
         self.model = self.policy.model                                        # encoder + denoiser (04a_encoder)
+        self._build_optim()
+        self.gen = torch.Generator(device=self.device).manual_seed(c.seed)
+        self._loss_acc = torch.zeros((), device=self.device)                  # the loss summed on the device
+
+    def _build_optim(self):
+        "AdamW, EMA and the network the updates run (DDP, compiled); with `freeze_vision` the image encoders frozen."
+        c = self.cfg
+        if c.freeze_vision: self.model.encoder.cameras.requires_grad_(False)
         flat = c.flat_params and not self.dist.enabled                        # DDP keeps its own gradient buckets
         self.optim = Optimization(self.model, c.learning_rate, c.weight_decay, c.grad_clip, c.ema_decay,
                                   fused=c.fused_optimizer, flat=flat)
         net = wrap_ddp(self.model, self.dist, self.device)                   # DistributedDataParallel under torchrun
         self.train_model = torch.compile(net) if c.compile else net
-        self.gen = torch.Generator(device=self.device).manual_seed(c.seed)
-        self._loss_acc = torch.zeros((), device=self.device)                  # the loss summed on the device
+        self._features, self._features_key = None, None                       # a frozen encoder's cache (below)
 
     # the counters live in `state` (one TrainState, saved as a whole)
     n_env_steps, n_updates = state_field("n_env_steps"), state_field("n_updates")
@@ -209,7 +221,8 @@ def _update(self: Trainer):
     "One gradient update on a batch of windows sampled on the device."
     c, st = self.cfg, self.state
     if not self.ready: self._fit_normalizers()
-    batch = self.buffer.sample(c.batch_size, c.obs_horizon, c.action_horizon, generator=self.gen)
+    buf = self._feature_buffer() if c.freeze_vision else self.buffer     # the same windows either way
+    batch = buf.sample(c.batch_size, c.obs_horizon, c.action_horizon, generator=self.gen)
     f = lr_factor(st.n_updates, st.call["start_update"], st.call["target_updates"] - st.call["start_update"],
                   c.lr_warmup, c.lr_schedule)
     self.optim.set_lr(c.learning_rate * f)
@@ -380,6 +393,62 @@ def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Option
     could not be stored, `device` to move the run, `buffer=False` to skip the replay buffer (evaluation only: faster,
     and possible when the buffer file is damaged)."""
     return load_trainer(cls, path, expert, env, device, buffer)
+
+# %% ../nbs/06_trainer.ipynb #63c0f3c4
+@patch
+def _vision(self: Trainer, what: str) -> VisionObsEncoder:
+    "The network's vision encoder, or an error saying that `what` needs an image field."
+    enc = self.model.encoder
+    if not isinstance(enc, VisionObsEncoder):
+        raise ValueError(f"{what} needs image fields (uint8 (H, W, C)), but this trainer's observations are "
+                         f"{self.obs_spec.describe()} (obs_encoder={self.cfg.obs_encoder!r}).")
+    return enc
+
+@patch
+def _feature_buffer(self: Trainer) -> ReplayBuffer:
+    """The buffer with each image field replaced by the frozen encoder's (F,) features of its frames, made once per
+    buffer content; windows at the same positions as the buffer's."""
+    b, enc = self.buffer, self._vision("freeze_vision")
+    key = (id(b), len(b), b.n_episodes, b.n_evicted_episodes)
+    if self._features_key != key:
+        n = len(b)
+        obs = {k: enc.frame_features(k, v[:n]) if k in enc.images else v[:n] for k, v in b._obs.items()}
+        fb = ReplayBuffer(n, action_dim=b.action_dim, device=b.device, obs_spec=enc.feature_spec())
+        fb._write(obs, b._action[:n], b.episode_lengths)
+        self._features, self._features_key = fb, key
+    return self._features
+
+# %% ../nbs/06_trainer.ipynb #4306ae54
+@patch
+def pretrain_vision(self: Trainer, targets, n_updates: int, batch_size: int = 128,
+                    learning_rate: float = 1e-3) -> dict:
+    """Fit the image encoders to `targets` (N, D), what each of the buffer's N stored steps shows (e.g. the state its
+    frames were drawn from), by `fit_image_encoder` (`batch_size` frames per update); then freeze them
+    (`freeze_vision`). Returns the losses."""
+    enc = self._vision("pretrain_vision")
+    check_positive("n_updates", n_updates, integer=True)
+    if self.n_updates > 0:
+        raise ValueError(f"pretrain_vision comes before the policy's first update; this trainer has done "
+                         f"{self.n_updates}. Build a new Trainer and fit its encoders first.")
+    if self.dist.enabled:
+        raise ValueError("pretrain_vision runs in one process: fit and save there, then train the saved run under "
+                         "torchrun (its config has freeze_vision=True).")
+    n = len(self.buffer)
+    if n == 0: raise ValueError("pretrain_vision needs demonstrations in the buffer; it holds none.")
+    t = torch.as_tensor(np.asarray(targets.cpu() if isinstance(targets, torch.Tensor) else targets, np.float32))
+    if t.ndim != 2 or len(t) != n:
+        raise ValueError(f"targets must be (N, D), one row per stored step: the buffer holds N = {n}; got shape "
+                         f"{tuple(t.shape)}.")
+    gen = torch.Generator(device=self.device).manual_seed(self.cfg.seed)
+    cams = {"shared": enc.images} if enc.share else {k: [k] for k in enc.images}
+    losses = {}
+    for name, ks in cams.items():                                   # a shared encoder fits every camera's frames
+        frames = torch.cat([self.buffer._obs[k][:n] for k in ks]) if len(ks) > 1 else self.buffer._obs[ks[0]][:n]
+        losses[name] = fit_image_encoder(enc.camera(ks[0]), frames, t.repeat(len(ks), 1).to(self.device), n_updates,
+                                         batch_size, learning_rate, generator=gen)
+    self.cfg.freeze_vision = True
+    self._build_optim()                                                # the EMA starts from the fitted encoders
+    return dict(losses=losses, loss=float(np.mean([l[-1] for l in losses.values()])))
 
 # %% ../nbs/06_trainer.ipynb #92bccd84
 @patch

@@ -6,6 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/vision.html.md""
 
 # %% ../nbs/03b_vision.ipynb #6eddb39d
 from __future__ import annotations
+import math
 from typing import Optional
 
 import torch
@@ -17,7 +18,7 @@ from .buffer import _need
 
 # %% auto #0
 __all__ = ['IMAGE_CHANNELS', 'BACKBONES', 'check_image_field', 'crop_images', 'SpatialSoftmax', 'ConvEncoder',
-           'replace_bn_with_gn', 'torchvision_models', 'ResNet18Encoder', 'ImageEncoder']
+           'replace_bn_with_gn', 'torchvision_models', 'ResNet18Encoder', 'ImageEncoder', 'fit_image_encoder']
 
 # %% ../nbs/03b_vision.ipynb #d9977318
 IMAGE_CHANNELS = (1, 3, 4)        # grey, RGB, RGBA
@@ -171,9 +172,68 @@ class ImageEncoder(nn.Module):
         self.image_shape, self.out_dim = (H, W, C), int(out_dim)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        if frames.is_floating_point(): return self._own_features(frames)  # a frozen encoder's cached output
         x = crop_images(frames, self.crop, random=self.training and torch.is_grad_enabled())   # (N, h, w, C) uint8
         x = x.permute(0, 3, 1, 2).float().mul_(2 / 255).sub_(1)           # (N, C, h, w), channels-last memory
         if self.downsample > 1: x = F.avg_pool2d(x, self.downsample)
         return self.backbone(x)                                           # (N, F)
 
+    def _own_features(self, f: torch.Tensor) -> torch.Tensor:
+        "Float input is this encoder's own features (N, F), computed once while it is frozen: passed through."
+        if f.ndim != 2 or f.shape[1] != self.out_dim:
+            shape = ", ".join(map(str, self.image_shape))
+            raise ValueError(f"an ImageEncoder takes uint8 frames (N, H, W, C) = (N, {shape}) or its own features"
+                             f" (N, {self.out_dim}) as float; got {f.dtype} {tuple(f.shape)}.")
+        return f
+
     def extra_repr(self): return f"image_shape={self.image_shape}, crop={self.crop}, downsample={self.downsample}"
+
+# %% ../nbs/03b_vision.ipynb #affda314
+def fit_image_encoder(encoder: ImageEncoder,
+                      frames: torch.Tensor,          # (N, H, W, C) uint8, on the encoder's device
+                      targets: torch.Tensor,         # (N, D) float: what each frame shows (e.g. an object's pose)
+                      n_updates: int,
+                      batch_size: int = 128,         # frames per update
+                      learning_rate: float = 1e-3,   # AdamW peak learning rate
+                      warmup: int = 500,             # linear warm-up updates, then a cosine decay to 0
+                      generator: Optional[torch.Generator] = None) -> list:
+    """Fit `encoder` (and a linear head, discarded afterwards) to `targets`, min-max normalised to [-1, 1], by MSE with
+    random crops. Returns the loss of every update. The encoder's parameters train even if they were frozen, and keep
+    their `requires_grad` flags afterwards."""
+    check_positive("n_updates", n_updates, integer=True)
+    check_positive("batch_size", batch_size, integer=True)
+    check_positive("learning_rate", learning_rate)
+    check_positive("warmup", warmup, integer=True, allow_zero=True)
+    if frames.dtype != torch.uint8 or frames.ndim != 4 or tuple(frames.shape[1:]) != encoder.image_shape:
+        raise ValueError(f"frames must be uint8 (N, {', '.join(map(str, encoder.image_shape))}) for this encoder; got "
+                         f"{frames.dtype} {tuple(frames.shape)}.")
+    if targets.ndim != 2 or len(targets) != len(frames) or not targets.is_floating_point():
+        raise ValueError(f"targets must be float (N, D) with one row per frame (N = {len(frames)}); got "
+                         f"{targets.dtype} {tuple(targets.shape)}.")
+    if not torch.isfinite(targets).all(): raise ValueError("targets hold NaN or inf.")
+    dev = frames.device
+    lo, hi = targets.amin(0), targets.amax(0)
+    span = torch.where(hi > lo, hi - lo, torch.ones_like(hi))                 # constant dimensions map to 0
+    y = torch.where(hi > lo, 2 * (targets - lo) / span - 1, torch.zeros_like(targets)).float().to(dev)   # (N, D)
+    head = nn.Linear(encoder.out_dim, targets.shape[1]).to(dev)
+    params = list(encoder.parameters())
+    flags, was_training = [p.requires_grad for p in params], encoder.training
+    opt = torch.optim.AdamW([*params, *head.parameters()], lr=learning_rate, weight_decay=1e-6)
+    losses = torch.zeros(n_updates, device=dev)
+    try:
+        encoder.train().requires_grad_(True)
+        with torch.enable_grad():
+            for u in range(n_updates):
+                cos = 0.5 * (1 + math.cos(math.pi * (u - warmup) / max(1, n_updates - warmup)))
+                f = (u + 1) / warmup if u < warmup else cos
+                for g in opt.param_groups: g["lr"] = learning_rate * f
+                i = torch.randint(len(frames), (int(batch_size),), device=dev, generator=generator)
+                loss = F.mse_loss(head(encoder(frames[i])), y[i])              # random crops: training mode
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                losses[u] = loss.detach()
+    finally:
+        for p, r in zip(params, flags): p.requires_grad_(r)
+        encoder.train(was_training)
+    return losses.tolist()
