@@ -271,7 +271,9 @@ def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optiona
         raise DataFileError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or "
                             "corrupt.") from e
     cfg_dataset = cfg.pop("dataset", None)
-    tr = cls(meta["algo"], env, config=cfg, expert=expert, env_kwargs=meta.get("env_kwargs"), _require_data=False)
+    try: tr = cls(meta["algo"], env, config=cfg, expert=expert, env_kwargs=meta.get("env_kwargs"), _require_data=False)
+    except ValueError as e:                      # e.g. a damaged env id or config value: name the file it came from
+        raise ValueError(f"{path / 'trainer.json'} describes a run that cannot be rebuilt: {e}") from e
     tr.cfg.dataset = cfg_dataset
     if tr.obs_spec.to_json() != meta["obs_spec"] or tr.action_dim != meta["action_dim"]:
         raise ValueError(f"{path} is for observations {ObsSpec.from_json(meta['obs_spec'])} and action_dim="
