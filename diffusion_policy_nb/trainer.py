@@ -407,9 +407,10 @@ def _vision(self: Trainer, what: str) -> VisionObsEncoder:
 @patch
 def _feature_buffer(self: Trainer) -> ReplayBuffer:
     """The buffer with each image field replaced by the frozen encoder's (F,) features of its frames, made once per
-    buffer content; windows at the same positions as the buffer's."""
+    buffer content and encoder weights (their version counters: a `load_state_dict` counts); windows at the same
+    positions as the buffer's."""
     b, enc = self.buffer, self._vision("freeze_vision")
-    key = (id(b), len(b), b.n_episodes, b.n_evicted_episodes)
+    key = (id(b), len(b), b.n_episodes, b.n_evicted_episodes, tuple(p._version for p in enc.cameras.parameters()))
     if self._features_key != key:
         n = len(b)
         obs = {k: enc.frame_features(k, v[:n]) if k in enc.images else v[:n] for k, v in b._obs.items()}
