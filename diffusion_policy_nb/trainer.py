@@ -104,7 +104,10 @@ class Trainer:
     def _build_optim(self):
         "AdamW, EMA and the network the updates run (DDP, compiled); with `freeze_vision` the image encoders frozen."
         c = self.cfg
-        if c.freeze_vision: self.model.encoder.cameras.requires_grad_(False)
+        if c.freeze_vision:                      # own storage (not views of an earlier flat buffer), no gradients
+            for q in self.model.encoder.cameras.parameters():
+                q.requires_grad_(False)
+                q.data, q.grad = q.data.clone(), None
         flat = c.flat_params and not self.dist.enabled                        # DDP keeps its own gradient buckets
         self.optim = Optimization(self.model, c.learning_rate, c.weight_decay, c.grad_clip, c.ema_decay,
                                   fused=c.fused_optimizer, flat=flat)
@@ -417,6 +420,8 @@ def _feature_buffer(self: Trainer) -> ReplayBuffer:
         fb = ReplayBuffer(n, action_dim=b.action_dim, device=b.device, obs_spec=enc.feature_spec())
         fb._write(obs, b._action[:n], b.episode_lengths)
         self._features, self._features_key = fb, key
+        if self.ema is not None:                                      # the EMA's frozen copy: the same weights
+            self.ema.module.encoder.cameras.load_state_dict(enc.cameras.state_dict())
     return self._features
 
 # %% ../nbs/06_trainer.ipynb #4306ae54
@@ -473,6 +478,7 @@ def distill(self: Trainer, n_updates: int, n_steps: int = 1, config: Optional[di
     teacher = check_teacher(copy.deepcopy(self.ema_policy()))       # frozen: training `self` further leaves it alone
     cfg = asdict(student_config(self.cfg, n_steps, config))
     cfg["sample_temperature"] = teacher.sample_temperature              # the policy's τ, should it differ from cfg's
+    if init == "scratch": cfg["freeze_vision"] = False                # a new encoder is not worth freezing: it trains
     dataset = cfg.pop("dataset")                                      # the teacher's buffer is used, not re-read
     student = Trainer(self.algo, self.env_id if self._env_is_id else self.env, config=cfg, expert=self.expert,
                       env_kwargs=self.env_kwargs, _require_data=False)
