@@ -441,7 +441,7 @@ def pretrain_vision(self: Trainer, targets, n_updates: int, batch_size: int = 12
                          "torchrun (its config has freeze_vision=True).")
     n = len(self.buffer)
     if n == 0: raise ValueError("pretrain_vision needs demonstrations in the buffer; it holds none.")
-    t = torch.as_tensor(np.asarray(targets.cpu() if isinstance(targets, torch.Tensor) else targets, np.float32))
+    t = torch.as_tensor(targets, dtype=torch.float32)
     if t.ndim != 2 or len(t) != n:
         raise ValueError(f"targets must be (N, D), one row per stored step: the buffer holds N = {n}; got shape "
                          f"{tuple(t.shape)}.")

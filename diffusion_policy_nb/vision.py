@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .core import check_choice, check_positive
-from .buffer import _need
+from .buffer import Normalizer, _need
 
 # %% auto #0
 __all__ = ['IMAGE_CHANNELS', 'BACKBONES', 'check_image_field', 'crop_images', 'SpatialSoftmax', 'ConvEncoder',
@@ -210,11 +210,9 @@ def fit_image_encoder(encoder: ImageEncoder,
     if targets.ndim != 2 or len(targets) != len(frames) or not targets.is_floating_point():
         raise ValueError(f"targets must be float (N, D) with one row per frame (N = {len(frames)}); got "
                          f"{targets.dtype} {tuple(targets.shape)}.")
-    if not torch.isfinite(targets).all(): raise ValueError("targets hold NaN or inf.")
     dev = frames.device
-    lo, hi = targets.amin(0), targets.amax(0)
-    span = torch.where(hi > lo, hi - lo, torch.ones_like(hi))                 # constant dimensions map to 0
-    y = torch.where(hi > lo, 2 * (targets - lo) / span - 1, torch.zeros_like(targets)).float().to(dev)   # (N, D)
+    t = targets.to(dev)
+    y = Normalizer.fit(t).normalize(t).float()                    # (N, D) in [-1, 1]; constant dimensions map to 0
     head = nn.Linear(encoder.out_dim, targets.shape[1]).to(dev)
     params = list(encoder.parameters())
     flags, was_training = [p.requires_grad for p in params], encoder.training
