@@ -8,8 +8,8 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/api.html.md"""
 __all__ = []
 
 # %% ../nbs/95_api.ipynb #49b6b85f
-# 0.4: camera images; 0.3: Push-T; 0.2: named observation fields, the encoder stage; checkpoint format 2
-__version__ = "0.4.0"
+# 0.5: the task registry, evaluation during training, the benchmark runner; 0.4: camera images; 0.3: Push-T; 0.2: named observation fields, the encoder stage; checkpoint format 2
+__version__ = "0.5.0"
 
 # %% ../nbs/95_api.ipynb #4597d3a2
 from .schedule import NoiseScheduler
@@ -19,6 +19,8 @@ from .rollout import make_env, run_episodes
 from .policy import DiffusionPolicy, BCPolicy, load_policy
 from .config import Config
 from .trainer import Trainer
+from . import pretrain as pretrain, student as student   # Trainer.pretrain_vision, distill, rounds
+from .benchmark import run_benchmark
 from .distributed import torchrun_job
 from .pusht import PUSHT_ID, PUSHT_PRESET, PushTDemonstrator, make_pusht, pusht_protocol
 from .pusht import PUSHT_PIXELS_PRESET, PUSHT_PIXELS_GPU_PRESET, PUSHT_PIXELS_ENV_KWARGS
@@ -26,4 +28,6 @@ from .pusht import PUSHT_PIXELS_FITTED_PRESET, pusht_pose_targets
 # last: the function `rollout` shares its name with the module `rollout`; a submodule imported after it would rebind
 # the package attribute to the module
 from .experts import PendulumExpert, collect, rollout
-from . import tasks as tasks              # registers diffusion_policy_nb/TwoRoutes-v0 with gymnasium
+from . import tasks as tasks              # registers diffusion_policy_nb/TwoRoutes-v0 and its task
+from . import lerobot as lerobot          # registers LeRobotDataset folders with load_dataset
+from .task import TASKS, Task, Preset, Protocol, register_task, get_task

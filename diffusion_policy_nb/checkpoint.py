@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import gymnasium as gym
+import numpy as np
 import torch
 
 from .core import DataFileError, check_json_fields, reading, sha256_file, strict_json
@@ -40,6 +41,7 @@ class TrainState:
     loss_n: int = 0                   # how many
     smooth_loss: Optional[float] = None
     in_episode: bool = False          # saved mid-episode: that episode is collected again from its seed
+    evals: list = field(default_factory=list)   # evaluations during training: {n_updates, value, mean, ...} each
 
     def record_loss(self, m: float):
         "Log the mean loss `m` of the updates since the last log line."
@@ -76,7 +78,19 @@ class TrainState:
                 raise ValueError(f"{where}: counters[{k!r}]={v!r} has the wrong type; the checkpoint is corrupt.")
         st = cls(**{k: d[k] for k in kinds})
         st.loss_history = [tuple(x) for x in st.loss_history]
+        st.evals = d.get("evals", [])                                  # absent before evaluations during training
+        if not isinstance(st.evals, list) or not all(isinstance(e, dict) and "value" in e for e in st.evals):
+            raise ValueError(f"{where}: counters['evals'] must be a list of evaluations; the checkpoint is corrupt.")
         return st
+
+    def eval_summary(self, last_k: int = 10) -> dict:
+        """The evaluations during training as the field reports them: the best (and its update), the last, and the
+        mean of the last `last_k` (the paper's "mean of the last 10 checkpoints"); empty without evaluations."""
+        if not self.evals: return {}
+        v = [e["value"] for e in self.evals]
+        b = int(np.argmax(v))
+        return dict(eval_best=v[b], eval_best_updates=self.evals[b]["n_updates"], eval_last=v[-1],
+                    eval_last_k_mean=float(np.mean(v[-last_k:])), eval_last_k=min(last_k, len(v)), n_evals=len(v))
 
 # %% ../nbs/05e_checkpoint.ipynb #3412a42a
 from . import __version__

@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/cli.html.md"""
 
 # %% ../nbs/07_cli.ipynb #366ed6bb
 from __future__ import annotations
-import argparse, json, os, re, shutil, sys, time
+import argparse, importlib, importlib.util, json, os, re, shutil, sys, time
 from dataclasses import fields, asdict
 from pathlib import Path
 from typing import Optional, Sequence
@@ -15,18 +15,18 @@ import numpy as np
 
 from .core import strict_json
 from .config import ALGOS, TYPE_PARSERS, Config
-from .trainer import Trainer, round_updates
+from .trainer import Trainer
+from . import pretrain as _pretrain       # Trainer.pretrain_vision
+from .student import round_updates      # and Trainer.distill, on-policy rounds
+from .benchmark import results_table, run_benchmark
 from .checkpoint import find_checkpoint
-from .experts import BUILTIN_EXPERTS
-from .pusht import BUILTIN_DATASETS, PUSHT_ID, PUSHT_PRESET, PUSHT_PIXELS_ENV_KWARGS
-from .pusht import PUSHT_PIXELS_PRESET, PUSHT_PIXELS_GPU_PRESET, PUSHT_PIXELS_FITTED_PRESET
-from .pusht import is_pusht_dataset, pusht_pose_targets
+from .task import TASKS, find_preset, resolve_env, task_for_env, tasks_table
 from .rollout import run_episodes
 from .distributed import torchrun_job
 from .video import VIDEO_FORMATS, record_videos
 
 # %% auto #0
-__all__ = ['PRESETS', 'PRESET_ENVS', 'PRESET_PRETRAIN', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'build_parser',
+__all__ = ['IMPORT_HELP', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'import_modules', 'build_parser',
            'obs_labels', 'write_plots', 'record_rollout', 'cli_words', 'main', 'run_main']
 
 # %% ../nbs/07_cli.ipynb #98a86a3a
@@ -41,21 +41,29 @@ def _json_dict(s: str) -> dict:
     if not isinstance(d, dict): raise argparse.ArgumentTypeError(f"expected a JSON object, got {s!r}")
     return d
 
-# named config presets for `--preset`: their values are defaults, and explicit flags override them
-PRESETS = {"pusht": PUSHT_PRESET, "pusht-pixels": PUSHT_PIXELS_PRESET, "pusht-pixels-gpu": PUSHT_PIXELS_GPU_PRESET,
-           "pusht-pixels-fitted": PUSHT_PIXELS_FITTED_PRESET}
-# a preset's env and env kwargs, used when --env (and --env-kwargs) are not given
-PRESET_ENVS = {"pusht": (PUSHT_ID, None), "pusht-pixels": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS),
-               "pusht-pixels-gpu": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS),
-               "pusht-pixels-fitted": (PUSHT_ID, PUSHT_PIXELS_ENV_KWARGS)}
-# a preset's --pretrain-vision default: updates fitting the image encoders before they are frozen
-PRESET_PRETRAIN = {"pusht-pixels-fitted": 8000}
+IMPORT_HELP = ("a Python module or .py file to import first, e.g. one that registers your own tasks with "
+               "register_task (repeatable)")
+
+def import_modules(names: Sequence[str]):
+    "Import each module name or `.py` file (tasks it registers become known to every command)."
+    for name in names or ():
+        p = Path(name)
+        if p.suffix == ".py":
+            if not p.is_file(): raise FileNotFoundError(f"--import {name}: no such file.")
+            spec = importlib.util.spec_from_file_location(p.stem, p)
+            mod = importlib.util.module_from_spec(spec)
+            sys.modules[p.stem] = mod
+            spec.loader.exec_module(mod)
+        else:
+            try: importlib.import_module(name)
+            except ModuleNotFoundError as e:
+                raise ImportError(f"--import {name}: {e} (give a module importable here, or a path to a .py file).")
 # how a run reports, not what it computes: not compared on resume (a resumed run may add a tracker)
 RUNTIME_KEYS = ("progress", "progress_every", "logger", "wandb_project")
 QUIET_HELP = "no progress reports (by default: a bar on a terminal, else a line on stderr every --progress-every s)"
 
 def build_parser() -> argparse.ArgumentParser:
-    "The `dpnb` argument parser with `train`, `eval` and `distill` sub-commands."
+    "The `dpnb` argument parser with `train`, `eval`, `distill`, `tasks` and `bench` sub-commands."
     p = argparse.ArgumentParser(prog="dpnb",
                                 description="Diffusion Policy: train on expert demonstrations, evaluate runs.",
                                 allow_abbrev=False)  # --eval-episodes must not silently mean another flag
@@ -63,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", allow_abbrev=False,
                        help="collect demonstrations, train, evaluate; resumes if RUN_DIR holds an unfinished run")
     t.add_argument("--algo", default=None, choices=ALGOS, help="default diffusion")
-    t.add_argument("--env", default=None, help="gymnasium id with a continuous Box action space (default Pendulum-v1)")
+    t.add_argument("--env", default=None, help="a task's name (dpnb tasks) or a gymnasium id with a continuous Box "
+                   "action space (default Pendulum-v1)")
     t.add_argument("--total-timesteps", "--total_timesteps", type=int, default=None,
                    help="expert env steps to collect (default 50000)")
     t.add_argument("--n-updates", "--n_updates", type=int, default=None,
@@ -72,14 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help='keyword arguments for gym.make, as JSON, e.g. \'{"obs_type": "state"}\'')
     t.add_argument("--eval-episodes-final", type=int, default=100,
                    help="episodes for the final evaluation (policy and expert)")
-    t.add_argument("--preset", choices=sorted(PRESETS), default=None,
-                   help="a named config preset (05g_pusht: pusht = PUSHT_PRESET, pusht-pixels = PUSHT_PIXELS_PRESET, "
-                        "pusht-pixels-gpu = PUSHT_PIXELS_GPU_PRESET, pusht-pixels-fitted = PUSHT_PIXELS_FITTED_PRESET) "
-                        "with its env; explicit flags override its values")
+    t.add_argument("--preset", default=None,
+                   help="a task's named preset (dpnb tasks lists them: " + ", ".join(sorted(
+                        p for tk in TASKS.values() for p in tk.presets)) + ") with its env and budget; explicit "
+                        "flags override its values")
     t.add_argument("--pretrain-vision", type=int, default=None, metavar="N",
                    help="first fit the image encoders for N updates to the state the demonstrations' frames show "
-                        "(Push-T data: the T's keypoints), then freeze them (Trainer.pretrain_vision); default 8000 "
-                        "with --preset pusht-pixels-fitted, else 0")
+                        "(Push-T data: the T's keypoints), then freeze them (Trainer.pretrain_vision); default: the "
+                        "preset's (8000 for pusht-pixels-fitted), else 0")
+    t.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
     t.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     t.add_argument("--video", type=int, default=1, metavar="N",
                    help="episodes of the trained policy to write to RUN_DIR/videos (default 1; 0: none)")
@@ -94,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", allow_abbrev=False,
                        help="evaluate the policy of a run folder against its expert on fresh seeds")
     e.add_argument("run_dir")
-    e.add_argument("--episodes", type=int, default=100)
+    e.add_argument("--episodes", type=int, default=100, help="evaluation episodes (default 100)")
+    e.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
     e.add_argument("--seed-start", type=int, default=None, help="first evaluation seed (default: the run's eval_seed)")
     e.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     e.add_argument("--video", type=int, default=0, metavar="N",
@@ -121,6 +132,25 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     d.add_argument("--logger", default=None, help="the student's trackers beside metrics.jsonl, as --logger of train "
                    "(tensorboard, wandb or tensorboard,wandb; default none)")
+    k = sub.add_parser("tasks", allow_abbrev=False, help="list the registered tasks: env, demonstrations, protocol, "
+                       "presets")
+    k.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
+    b = sub.add_parser("bench", allow_abbrev=False,
+                       help="train each task with each training seed, score on the task's test seeds, and write one "
+                            "results file with 95%% intervals (resumes an interrupted benchmark in --out)")
+    b.add_argument("tasks", nargs="+", metavar="TASK", help="registered task names (dpnb tasks)")
+    b.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds (default 0 1 2)")
+    b.add_argument("--out", default=None, help="results folder (default runs/bench-<tasks>)")
+    b.add_argument("--preset", default=None, help="the task's preset (one task only; default: the task's first)")
+    b.add_argument("--n-updates", type=int, default=None, help="gradient updates per run (default: the preset's)")
+    b.add_argument("--total-timesteps", type=int, default=None, help="expert env steps per run (default: the preset's)")
+    b.add_argument("--eval-every", type=int, default=None,
+                   help="updates between evaluations on the test seeds during training (default: a tenth of the run)")
+    b.add_argument("--eval-last-k", type=int, default=10, help="report the mean of the last K evaluations (default 10)")
+    b.add_argument("--test-episodes", type=int, default=None, help="test episodes (default: the task protocol's)")
+    b.add_argument("--config", type=_json_dict, default=None, help="config overrides on top of the preset, as JSON")
+    b.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
+    b.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     return p
 
 # %% ../nbs/07_cli.ipynb #224a461c
@@ -206,7 +236,7 @@ def _train_settings(args) -> tuple:
              if f.name not in ("run_dir", "eval_episodes") and getattr(args, f.name, None) is not None}
     if args.quiet: given["progress"] = False
     runtime = {k: given.pop(k) for k in RUNTIME_KEYS if k in given}
-    overrides = dict(PRESETS[args.preset], **given) if args.preset else given
+    overrides = dict(find_preset(args.preset)[1].config, **given) if args.preset else given
     # bad values fail here, before any env or file (the run folder is always set: the default one if not given)
     Config.from_dict(dict(overrides, **runtime, run_dir=args.run_dir or "runs/default"))
     return overrides, runtime
@@ -217,20 +247,24 @@ def _has_checkpoint(run_dir: Path) -> bool:
 
 def _train(args) -> Optional[dict]:
     overrides, runtime = _train_settings(args)
-    if args.preset and args.env is None:                              # the preset's env, with its env kwargs
-        args.env, kw = PRESET_ENVS[args.preset]
-        if args.env_kwargs is None and kw is not None: args.env_kwargs = dict(kw)
-    algo, env = args.algo or "diffusion", args.env or "Pendulum-v1"
+    preset = find_preset(args.preset) if args.preset else None
+    if preset is not None:                                   # the preset's task (env and kwargs) and budget
+        if args.env is None: args.env = preset[0].name
+        if args.total_timesteps is None and args.n_updates is None:
+            args.total_timesteps, args.n_updates = preset[1].total_timesteps, preset[1].n_updates
+    env, args.env_kwargs = resolve_env(args.env or "Pendulum-v1", args.env_kwargs)     # a task's name: its env
+    algo, args.env_kwargs = args.algo or "diffusion", args.env_kwargs or None
     run_dir = Path(args.run_dir or f"runs/{env.replace('/', '_')}-{algo}-seed{overrides.get('seed', Config.seed)}")
     created = not run_dir.exists()
-    try: return _train_in(args, run_dir, overrides, runtime, algo, env)
+    try: return _train_in(args, run_dir, overrides, runtime, algo, env, preset)
     except Exception:
         # a run that failed before its first checkpoint leaves no folder behind (rank 0 owns it under torchrun)
         if created and run_dir.is_dir() and not _has_checkpoint(run_dir) and os.environ.get("RANK", "0") == "0":
             shutil.rmtree(run_dir, ignore_errors=True)
         raise
 
-def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, env: str) -> Optional[dict]:
+def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, env: str,
+              preset: Optional[tuple] = None) -> Optional[dict]:
     try: ckpt = find_checkpoint(run_dir)
     except FileNotFoundError: ckpt = None
     if ckpt is not None:
@@ -245,17 +279,18 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
                   file=sys.stderr)
         metrics = tr.resume()
     else:
-        if env not in BUILTIN_EXPERTS and env not in BUILTIN_DATASETS and overrides.get("dataset") is None:
-            twins = ", ".join(k for k in BUILTIN_EXPERTS if k != "Pendulum-v1")
-            raise ValueError(f"--env {env}: the CLI has a built-in expert only for Pendulum-v1; give --dataset PATH "
+        task = task_for_env(env, args.env_kwargs)
+        has_expert, has_data = getattr(task, "expert", None) is not None, getattr(task, "dataset", None) is not None
+        if not has_expert and not has_data and overrides.get("dataset") is None:
+            raise ValueError(f"--env {env}: no registered task has demonstrations for it; give --dataset PATH "
                              "(.npz, .zarr, Minari .hdf5 or our format) with --n-updates N (gradient updates on it; "
-                             "see the README's 'Train on your own env'), or pass your own expert from Python: "
-                             f"Trainer(..., expert=...). (Built in too: {twins}, Pendulum with Dict observations; "
-                             f"shipped demonstrations for {', '.join(BUILTIN_DATASETS)}, with --n-updates N.)")
-        if env in BUILTIN_DATASETS and overrides.get("dataset") is None and args.n_updates is None:
-            raise ValueError(f"--env {env} trains on its shipped demonstrations ({BUILTIN_DATASETS[env].name}): give "
+                             "see the README's 'Train on your own env'), or register a task with its expert "
+                             "(register_task, then --import YOUR_MODULE). Registered tasks (dpnb tasks): "
+                             f"{', '.join(f'{t.name} ({t.env_id})' for t in TASKS.values())}.")
+        if has_data and not has_expert and overrides.get("dataset") is None and args.n_updates is None:
+            raise ValueError(f"--env {env} trains on its shipped demonstrations ({task.dataset_path().name}): give "
                              "--n-updates N (how many gradient updates).")
-        if env not in BUILTIN_EXPERTS and args.n_updates is None:
+        if not has_expert and args.n_updates is None:
             raise ValueError(f"--env {env} has no built-in expert to collect with, so it trains on --dataset only: "
                              "give --n-updates N (how many gradient updates).")
         total = (50_000 if args.total_timesteps is None else args.total_timesteps) if args.n_updates is None else 0
@@ -272,15 +307,15 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
                     (run_dir / old).replace(run_dir / f"{old}.old")
             print(f"{run_dir} holds no checkpoint (the run there stopped before writing one): starting from scratch; "
                   "its log is kept as metrics.jsonl.old", file=sys.stderr)
-        n_pre = PRESET_PRETRAIN.get(args.preset, 0) if args.pretrain_vision is None else args.pretrain_vision
-        data = overrides.get("dataset") or BUILTIN_DATASETS.get(env)
-        if n_pre and (data is None or not is_pusht_dataset(data)):
-            raise ValueError(f"--pretrain-vision {n_pre} fits the image encoders to the state that the frames show, "
-                             f"which the CLI reads from Push-T datasets only; --env {env} trains on "
-                             f"{'its expert' if data is None else data}. From Python: "
+        n_pre = (preset[1].pretrain_vision if preset else 0) if args.pretrain_vision is None else args.pretrain_vision
+        targets = getattr(task, "vision_targets", None)
+        if n_pre and (targets is None or (overrides.get("dataset") is None and not has_data)):
+            raise ValueError(f"--pretrain-vision {n_pre} fits the image encoders to what the frames show, which the "
+                             f"CLI reads from a task's dataset (its record's vision_targets: Push-T pixels); --env "
+                             f"{env} has {'none' if targets is None else 'no dataset'}. From Python: "
                              "Trainer.pretrain_vision(targets, n_updates).")
         tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir), **runtime), env_kwargs=args.env_kwargs)
-        if n_pre: tr.pretrain_vision(pusht_pose_targets(tr.cfg.dataset), n_pre)
+        if n_pre: tr.pretrain_vision(targets(tr.cfg.dataset), n_pre)
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
     # under torchrun: rank 0 evaluates, plots and reports
     if not tr.dist.is_main: return None
@@ -372,6 +407,17 @@ def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
                          "Rerun with the run's own arguments (or none of them) to resume it, "
                          "or give another --run-dir for a new run.")
 
+def _tasks(args) -> None:
+    print(tasks_table())
+
+def _bench(args) -> dict:
+    out = args.out or "runs/bench-" + "+".join(args.tasks)
+    res = run_benchmark(args.tasks, args.seeds, out, args.preset, args.n_updates, args.total_timesteps, args.eval_every,
+                        args.eval_last_k, args.test_episodes, args.config, progress=False if args.quiet else None)
+    print(results_table(res), file=sys.stderr)
+    return dict(out=str(out), results=str(Path(out) / "bench.json"), table=str(Path(out) / "bench.md"),
+                aggregate=res["aggregate"])
+
 def _eval(args) -> dict:
     if args.episodes <= 0: raise ValueError(f"--episodes {args.episodes}: must be > 0.")
     if args.seed_start is not None and args.seed_start < 0:
@@ -420,7 +466,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     "Entry point of the `dpnb` console script (under torchrun, each rank's work runs inside one `torchrun_job`)."
     args = build_parser().parse_args(argv)
     with torchrun_job() as job:
-        try: out = dict(train=_train, eval=_eval, distill=_distill)[args.command](args)
+        try:
+            import_modules(getattr(args, "imports", None))
+            out = dict(train=_train, eval=_eval, distill=_distill, tasks=_tasks, bench=_bench)[args.command](args)
         except USER_ERRORS as e:
             # under torchrun: do not wait for the other ranks
             job.abandon()

@@ -80,6 +80,9 @@ class Config:
     ema_decay: float = 0.999             # EMA of the weights used for evaluation (0 disables)
     eval_episodes: int = 0               # evaluation episodes at the end of train() (0: none)
     eval_seed: int = 1_000_000           # first evaluation seed (demonstrations use seeds from `seed`)
+    eval_every: int = 0                  # updates between evaluations during training (0: none); the best is kept
+    eval_split: str = "val"              # the seeds of those evaluations: the task protocol's "val" or "test" seeds
+    eval_last_k: int = 10                # summaries report the mean of the last k of them (the paper's last 10)
     device: str = "auto"                 # "auto", "cpu", "cuda", "cuda:N"
     # demonstrations file/folder (npz, zarr, Minari HDF5, our format) instead of/in addition to an expert
     dataset: Optional[str] = None
@@ -125,14 +128,15 @@ TYPE_PARSERS = {"int": int, "float": float, "str": str, "bool": bool, "Optional[
 # %% ../nbs/05b_config.ipynb #5764d12a
 _POSITIVE_INT = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim", "batch_size", "buffer_size",
                  "n_inference_steps", "n_action_steps", "n_blocks", "checkpoint_every", "log_every", "n_layer",
-                 "n_head", "image_downsample", "vision_feature_dim")
-_NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed", "n_cond_layers", "crop_size")
+                 "n_head", "image_downsample", "vision_feature_dim", "eval_last_k")
+_NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed", "n_cond_layers", "crop_size",
+               "eval_every")
 _POSITIVE_FLOAT = ("learning_rate", "beta_start", "beta_end", "updates_per_step", "dist_timeout")
 _NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature",
                  "progress_every", "checkpoint_interval")
 _CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
                 lr_schedule=("cosine", "constant"), obs_encoder=("auto", *ENCODERS),
-                vision_backbone=tuple(BACKBONES))
+                vision_backbone=tuple(BACKBONES), eval_split=("val", "test"))
 
 def _check_type(name, value, typ):
     ok = {"int": lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool),

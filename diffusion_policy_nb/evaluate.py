@@ -25,7 +25,7 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
     """Episodes of `agent` (a policy: acting with `generator`; or any callable of the expert protocol) on `seeds`, in
     fresh envs like `env` (`fresh_env`): in lockstep with one batched plan per step when `batched` and the envs can be
     built, else one at a time in a fresh env (or in `fallback_env()`). Returns mean, std, returns, seeds, lengths,
-    max_rewards (each episode's best step) and success; with `record` also obs and actions (per episode, as in
+    max_rewards (each episode's best step) and success (with successes per episode); with `record` also obs and actions (per episode, as in
     `run_episodes`). `show`/`every`: progress as in `Progress` (off by default)."""
     seeds = [int(s) for s in seeds]
     if isinstance(agent, ChunkPolicy):
@@ -54,6 +54,7 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
     r = np.asarray(res["returns"], dtype=np.float64)
     out = dict(mean=float(r.mean()), std=float(r.std()), returns=r.tolist(), seeds=seeds,
                lengths=np.asarray(res["lengths"]).tolist(), max_rewards=np.asarray(res["max_rewards"]).tolist())
-    if res["success"] is not None: out["success"] = float(np.mean(res["success"]))
+    if res["success"] is not None:
+        out["success"], out["successes"] = float(np.mean(res["success"])), [bool(s) for s in res["success"]]
     if record: out.update(obs=res["obs"], actions=res["actions"])
     return out

@@ -16,12 +16,12 @@ import torch
 from .core import check_positive
 from .buffer import ReplayBuffer, ObsSpec, as_numpy
 from .rollout import DICT_PENDULUM_ID, env_name, make_env, env_steps, run_episodes
+from .task import Preset, Protocol, Task, register_task, task_for_env
 
 # %% auto #0
-__all__ = ['PENDULUM_DT', 'PENDULUM_MAX_SPEED', 'PENDULUM_MAX_TORQUE', 'BUILTIN_EXPERTS', 'angle_normalize', 'pendulum_step',
+__all__ = ['PENDULUM_DT', 'PENDULUM_MAX_SPEED', 'PENDULUM_MAX_TORQUE', 'PENDULUM_PROTOCOL', 'angle_normalize', 'pendulum_step',
            'pendulum_lqr', 'lqr_blend', 'EnergyShapingExpert', 'pendulum_grid', 'pendulum_value_function',
-           'PendulumExpert', 'rollout', 'collect', 'FieldsExpert', 'builtin_expert', 'pendulum_initial_states',
-           'pendulum_rollouts']
+           'PendulumExpert', 'rollout', 'collect', 'FieldsExpert', 'pendulum_initial_states', 'pendulum_rollouts']
 
 # %% ../nbs/04_experts.ipynb #e1c62697
 PENDULUM_DT, PENDULUM_MAX_SPEED, PENDULUM_MAX_TORQUE = 0.05, 8.0, 2.0
@@ -227,12 +227,15 @@ class FieldsExpert:
         return self.expert(np.concatenate([np.asarray(obs[k], np.float32) for k in self.fields], -1))
     def __repr__(self): return f"FieldsExpert({self.expert!r}, {self.fields})"
 
-BUILTIN_EXPERTS = {"Pendulum-v1": PendulumExpert,
-                   DICT_PENDULUM_ID: lambda: FieldsExpert(PendulumExpert(), ["angle", "velocity"])}
-
-def builtin_expert(env_id: Optional[str]):
-    "A fresh built-in expert for `env_id`, or None."
-    return BUILTIN_EXPERTS[env_id]() if env_id in BUILTIN_EXPERTS else None
+PENDULUM_PROTOCOL = Protocol(metric="return", val_seed=1_000_000, n_val=100, test_seed=2_000_000, n_test=100)
+register_task(Task(
+    "pendulum", "Pendulum-v1", expert=lambda seed: PendulumExpert(), protocol=PENDULUM_PROTOCOL,
+    presets={"pendulum": Preset(dict(n_diffusion_steps=50, action_horizon=8, obs_horizon=2, noise_schedule="cosine"),
+                                total_timesteps=50_000, about="the quick start (08_pendulum): about 5 min on 2 cores")},
+    about="swing up and balance; the energy-pumping + LQR expert"))
+register_task(Task(
+    "dict-pendulum", DICT_PENDULUM_ID, expert=lambda seed: FieldsExpert(PendulumExpert(), ["angle", "velocity"]),
+    protocol=PENDULUM_PROTOCOL, about="Pendulum with named observation fields {'angle': (2,), 'velocity': (1,)}"))
 
 # %% ../nbs/04_experts.ipynb #fa89602e
 def pendulum_initial_states(seeds: Sequence[int]) -> np.ndarray:

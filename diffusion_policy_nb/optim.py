@@ -69,6 +69,9 @@ class Optimization:
                  flat: bool = True):            # parameters, gradients and EMA as one buffer per group
         self.model, self.grad_clip, self.ema_decay, self.fused = model, grad_clip, ema_decay, fused
         groups = decay_groups(model)                                          # [weight-decayed (matrices), the rest]
+        # flat: each parameter becomes a view of its group's buffer, whose in-place updates do not count in the
+        # parameter's own version counter; step and ema_update count them (caches keyed on versions stay valid)
+        self._views = [p for g in groups for p in g] if flat else []
         self.flat = [flatten_params_(g) for g in groups] if flat else None
         trained = self.flat if flat else groups                               # what AdamW, clipping and the EMA read
         # holds the weights; ema_update averages
@@ -78,6 +81,7 @@ class Optimization:
         # (EMA tensors, trained tensors), paired once
         if self.ema is not None:
             ema_groups = decay_groups(self.ema.module)
+            self._ema_views = [p for g in ema_groups for p in g] if flat else []
             if flat: ema_groups = [flatten_params_(g, grads=False) for g in ema_groups]
             self._ema_pairs = ([t for g in ema_groups for t in g], [t for g in trained for t in g])
         self.opt = torch.optim.AdamW([dict(params=trained[0], weight_decay=weight_decay),
@@ -96,6 +100,7 @@ class Optimization:
         loss.backward()
         if self.grad_clip > 0: self.clip_grads()
         self.opt.step()
+        if self._views: torch.autograd.graph.increment_version(self._views)
         if self.ema is not None: self.ema_update()
 
     @torch.no_grad()
@@ -114,6 +119,7 @@ class Optimization:
         ema, cur = self._ema_pairs
         if self.ema_n == 0: self.ema.module.load_state_dict(self.model.state_dict())
         else: torch._foreach_lerp_(ema, cur, 1 - min(self.ema_decay, (1 + self.ema_n) / (10 + self.ema_n)))
+        if self._ema_views: torch.autograd.graph.increment_version(self._ema_views)
         self.ema_n += 1
 
 # %% ../nbs/05c_optim.ipynb #e77be447

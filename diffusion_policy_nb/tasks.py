@@ -15,7 +15,8 @@ from gymnasium import spaces
 from .rollout import run_episodes as _run_episodes   # the one rollout loop (03a)
 
 # %% auto #0
-__all__ = ['ENV_ID', 'TwoRoutesEnv', 'TwoRoutesExpert', 'route_episodes', 'summarize', 'two_routes_trainer']
+__all__ = ['ENV_ID', 'TWO_ROUTES_PRESET', 'TWO_ROUTES_TASK', 'TwoRoutesEnv', 'TwoRoutesExpert', 'route_episodes', 'summarize',
+           'two_routes_trainer']
 
 # %% ../nbs/09_multimodal.ipynb #f6858040
 class TwoRoutesEnv(gym.Env):
@@ -94,12 +95,19 @@ def summarize(res: dict) -> dict:
 
 # %% ../nbs/09_multimodal.ipynb #b933bc8d
 from .trainer import Trainer
+from .task import Preset, Protocol, Task, register_task
 
 # %% ../nbs/09_multimodal.ipynb #cd15fe75
 def two_routes_trainer(algo: str = "diffusion", seed: int = 0, **config) -> "Trainer":
     """A `Trainer` on `TwoRoutes-v0` with the random-side expert and the settings of this study
     (override any config key)."""
-    cfg = dict(obs_horizon=2, action_horizon=8, n_action_steps=8, warmup_steps=1000, learning_rate=1e-3,
-               lr_warmup=200, updates_per_step=1.5, sample_temperature=1.0, eval_seed=100_000)
-    cfg.update(config)
-    return Trainer(algo, ENV_ID, seed=seed, config=cfg, expert=TwoRoutesExpert(seed=seed))
+    return Trainer(algo, ENV_ID, seed=seed, config=dict(TWO_ROUTES_PRESET, **config), expert=TwoRoutesExpert(seed=seed))
+
+TWO_ROUTES_PRESET = dict(obs_horizon=2, action_horizon=8, n_action_steps=8, warmup_steps=1000, learning_rate=1e-3,
+                         lr_warmup=200, updates_per_step=1.5, sample_temperature=1.0, eval_seed=100_000)
+# the task record: validation seeds from 100000 (this study's evaluation seeds), test seeds from 200000
+TWO_ROUTES_TASK = register_task(Task(
+    "two-routes", ENV_ID, expert=lambda seed: TwoRoutesExpert(seed=seed),
+    protocol=Protocol(metric="success", val_seed=100_000, n_val=200, test_seed=200_000, n_test=200),
+    presets={"two-routes": Preset(TWO_ROUTES_PRESET, total_timesteps=12_000, about="this study: about 1 min on 2 cores")},
+    about="reach the goal round an obstacle, passing left or right; the random-side expert"))

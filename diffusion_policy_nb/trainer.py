@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/trainer.html.md"
 
 # %% ../nbs/06_trainer.ipynb #20266113
 from __future__ import annotations
-import copy, time, warnings
+import time, warnings
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -17,11 +17,9 @@ from fastcore.basics import patch
 
 from .core import Progress, check_choice, check_positive, seed_everything
 from .buffer import ReplayBuffer, ObsSpec, keys_from_text
-from .vision import fit_image_encoder
 from .encoder import VisionObsEncoder, resolve_encoder
-from .rollout import make_env, fresh_env, stack_obs
-from .experts import BUILTIN_EXPERTS, builtin_expert
-from .pusht import BUILTIN_DATASETS
+from .rollout import make_env, fresh_env
+from .task import TASKS, Protocol, resolve_env, task_for_env
 from .policy import ChunkPolicy
 from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
 from .config import Config, ALGOS
@@ -31,12 +29,12 @@ from .checkpoint import TrainState, append_metrics, check_writable, load_trainer
 from .checkpoint import truncate_metrics
 from .checkpoint import write_checkpoint, write_trainer_files
 from .evaluate import evaluate_agent
-from .distill import check_teacher, distill_loss, student_config, teacher_plan_table
+from .distill import distill_loss, teacher_plan_table
 from .loggers import check_logger, open_loggers
-import diffusion_policy_nb.lerobot                    # registers LeRobotDataset folders with load_dataset
+
 
 # %% auto #0
-__all__ = ['ON_POLICY_SEED', 'ON_POLICY_LR_SCALE', 'Trainer', 'round_updates']
+__all__ = ['Trainer']
 
 # %% ../nbs/06_trainer.ipynb #12ec207a
 class Trainer:
@@ -52,6 +50,7 @@ class Trainer:
             config["seed"] = seed
         self.cfg = c = Config.from_dict(config)
         if c.run_dir is not None: check_writable(Path(c.run_dir))
+        env, env_kwargs = resolve_env(env, env_kwargs)                       # a task's name: its env and kwargs
         self.algo, self.env_kwargs = algo, dict(env_kwargs or {})
         self.env = make_env(env, **self.env_kwargs)              # Box actions, Box or Dict-of-Box observations
         self.env_id = env if isinstance(env, str) else getattr(getattr(self.env, "spec", None), "id", None)
@@ -61,7 +60,8 @@ class Trainer:
             raise ValueError(f"freeze_vision=True freezes image encoders, but obs_encoder={c.obs_encoder!r} on "
                              f"{self.obs_spec.describe()} has none: it needs an image field (uint8 (H, W, C)).")
         self.action_dim = int(np.prod(self.env.action_space.shape))
-        self.expert = builtin_expert(self.env_id) if expert is None else expert
+        self.task = task_for_env(self.env_id, self.env_kwargs) if self._env_is_id else None    # its registry record
+        self.expert = (self.task.make_expert(c.seed) if self.task else None) if expert is None else expert
         if self.expert is not None and not callable(self.expert):
             raise TypeError(f"expert must be callable as expert(obs) -> action, got {type(self.expert).__name__}.")
         self.dist, self.device = init_distributed(c.device, c.dist_timeout)   # one process unless under torchrun
@@ -70,17 +70,16 @@ class Trainer:
                              "torchrun ranks (it is the global batch; each rank runs batch_size / WORLD_SIZE windows).")
         self.buffer = ReplayBuffer(c.buffer_size, action_dim=self.action_dim, device=self.device,
                                    obs_spec=self.obs_spec)                       # one tensor per field
-        shipped = BUILTIN_DATASETS.get(self.env_id)
-        if self.expert is None and c.dataset is None and _require_data and shipped is not None:
-            c.dataset = str(shipped)                                          # the task's shipped demonstrations
+        if self.expert is None and c.dataset is None and _require_data and getattr(self.task, "dataset", None):
+            c.dataset = str(self.task.dataset_path())                         # the task's shipped demonstrations
         if c.dataset is not None:
             self.buffer.extend_from(c.dataset, keys_from_text(c.dataset_obs_key), keys_from_text(c.dataset_action_key),
                                     what=f"config['dataset']={c.dataset!r}", env_name=repr(self.env_id))
         if self.expert is None and c.dataset is None and _require_data:
             raise ValueError(f"No demonstrations for env {self.env_id or type(self.env).__name__!r}: pass "
                              "expert=<callable obs -> action> (optionally with reset()), or config={'dataset': "
-                             "'<path to .npz/.zarr/Minari .hdf5/our format>'}. A built-in expert exists for "
-                             f"{list(BUILTIN_EXPERTS)}, a shipped dataset for {list(BUILTIN_DATASETS)}.")
+                             "'<path to .npz/.zarr/Minari .hdf5/our format>'}. Registered tasks (with their demonstrations): "
+                             f"{', '.join(f'{t.name} ({t.env_id})' for t in TASKS.values())}.")
         self.collector = Collector(self.env, self.expert, c.seed, self.obs_spec, self.action_dim, c.expert_noise,
                                    self.dist)
         self.state, self._last_ckpt_update = TrainState(), 0
@@ -242,6 +241,7 @@ def _update(self: Trainer):
     self._loss_acc += loss.detach()
     st.loss_n += 1
     if st.loss_n >= c.log_every: self._log_loss()
+    if c.eval_every and st.n_updates % c.eval_every == 0 and self.dist.is_main: self._eval_during()
 
 # %% ../nbs/06_trainer.ipynb #2a527d35
 @patch
@@ -266,6 +266,10 @@ def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = No
     if total_timesteps == 0 and self.buffer.n_episodes == 0:
         raise ValueError("train(n_updates=...) needs demonstrations in the buffer: give config['dataset'] or collect "
                          "first.")
+    if 0 < planned < c.eval_every:
+        raise ValueError(f"config['eval_every']={c.eval_every} is larger than this call's {planned} updates: no "
+                         "evaluation would run during training. Give a smaller eval_every, or train longer.")
+    if c.eval_every: self.eval_seeds(c.eval_split)                    # a split without seeds fails now, not later
     st.call = dict(start_update=st.n_updates, target_updates=st.n_updates + planned,
                    target_env_steps=st.n_env_steps + total_timesteps)
     return self._run()
@@ -328,7 +332,7 @@ def _run(self: Trainer) -> dict:
     m = dict(loss=loss if np.isfinite(loss) else None, loss_history=list(st.loss_history), n_updates=st.n_updates,
              n_env_steps=st.n_env_steps, n_episodes=st.n_episodes, wall_time=wall,
              updates_per_sec=du / wall if wall > 0 else float("nan"),
-             samples_per_sec=du * c.batch_size / wall if wall > 0 else float("nan"))
+             samples_per_sec=du * c.batch_size / wall if wall > 0 else float("nan"), **st.eval_summary(c.eval_last_k))
     # under torchrun: rank 0 evaluates; a run without any update has nothing to evaluate (train() warned)
     if c.eval_episodes > 0 and self.dist.is_main and self.ready and st.n_updates > 0:
         ev = self.evaluate(c.eval_episodes)
@@ -357,8 +361,10 @@ def eval_env(self: Trainer):
 
 # %% ../nbs/06_trainer.ipynb #ed1457a4
 @patch
-def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "policy", batched: bool = True) -> dict:
-    "Mean/std/per-episode returns (and success, where the env reports it) of the EMA policy, or of the expert."
+def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "policy", batched: bool = True,
+             log: bool = True) -> dict:
+    """Mean/std/per-episode returns (and success, where the env reports it) of the EMA policy, or of the expert, on
+    `seeds` (default: `n_episodes` from `eval_seed`); `log`: a record in metrics.jsonl and the trackers."""
     check_positive("n_episodes", n_episodes, integer=True)
     check_choice("agent", agent, ("policy", "expert"))
     c = self.cfg
@@ -372,9 +378,37 @@ def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "pol
     out = dict(evaluate_agent(who, self.env_id if self._env_is_id else self.env, seeds, self.env_kwargs, batched, g,
                               fallback_env=self.eval_env, show=c.progress if self.dist.is_main else False,
                               every=c.progress_every), agent=agent)
-    self._log(dict(kind="eval", agent=agent, n=len(seeds), n_updates=self.n_updates,
-                   **{k: out[k] for k in ("mean", "std", "success") if k in out}))
+    if log: self._log(dict(kind="eval", agent=agent, n=len(seeds), n_updates=self.n_updates,
+                           **{k: out[k] for k in ("mean", "std", "success") if k in out}))
     return out
+
+# %% ../nbs/06_trainer.ipynb #668803d8
+@patch
+def eval_seeds(self: Trainer, split: str = "val", n: Optional[int] = None) -> list:
+    """The first `n` seeds of the task protocol's `split` (all of them by default); without a task record, `n` (or
+    `eval_episodes`, or 50) validation seeds from `eval_seed`."""
+    c = self.cfg
+    if self.task is not None: return self.task.protocol.seeds(split, n)
+    if split != "val":
+        raise ValueError(f"eval_split={split!r}: env {self.env_id!r} has no task record, so no test seeds; register "
+                         "one (register_task) or evaluate on 'val' (seeds from eval_seed).")
+    n = n or c.eval_episodes or 50
+    return list(range(c.eval_seed, c.eval_seed + n))
+
+@patch
+def _eval_during(self: Trainer):
+    "Score the EMA policy on `eval_split`'s seeds, log the score, and keep the best policy in RUN_DIR/best."
+    c, st = self.cfg, self.state
+    seeds = self.eval_seeds(c.eval_split, c.eval_episodes or None)
+    ev = self.evaluate(len(seeds), seeds=seeds, log=False)
+    metric = self.task.protocol.metric if self.task is not None else "return"
+    value = Protocol(metric=metric).value(ev)
+    best = max((e["value"] for e in st.evals), default=-np.inf)
+    rec = dict(n_updates=st.n_updates, value=value, mean=ev["mean"], score=float(np.mean(ev["max_rewards"])),
+               **({"success": ev["success"]} if "success" in ev else {}))
+    st.evals.append(rec)
+    self._log(dict(kind="eval", agent="policy", split=c.eval_split, n=len(seeds), metric=metric, **rec))
+    if value > best and c.run_dir is not None: self.ema_policy().save(Path(c.run_dir) / "best")
 
 # %% ../nbs/06_trainer.ipynb #5858150d
 @patch
@@ -392,7 +426,7 @@ def save(self: Trainer, path) -> Path:
 def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Optional[str] = None,
          buffer: bool = True) -> Trainer:
     """Rebuild a Trainer from a checkpoint folder (or a run folder holding `checkpoint/`); `resume()` finishes its call.
-    Pass `expert` to keep collecting (built in for the envs of `BUILTIN_EXPERTS`), `env` for an instance whose spec
+    Pass `expert` to keep collecting (a registered task's is built in), `env` for an instance whose spec
     could not be stored, `device` to move the run, `buffer=False` to skip the replay buffer (evaluation only: faster,
     and possible when the buffer file is damaged)."""
     return load_trainer(cls, path, expert, env, device, buffer)
@@ -424,77 +458,6 @@ def _feature_buffer(self: Trainer) -> ReplayBuffer:
             self.ema.module.encoder.cameras.load_state_dict(enc.cameras.state_dict())
     return self._features
 
-# %% ../nbs/06_trainer.ipynb #4306ae54
-@patch
-def pretrain_vision(self: Trainer, targets, n_updates: int, batch_size: int = 128,
-                    learning_rate: float = 1e-3) -> dict:
-    """Fit the image encoders to `targets` (N, D), what each of the buffer's N stored steps shows (e.g. the state its
-    frames were drawn from), by `fit_image_encoder` (`batch_size` frames per update); then freeze them
-    (`freeze_vision`). Returns the losses."""
-    enc = self._vision("pretrain_vision")
-    check_positive("n_updates", n_updates, integer=True)
-    if self.n_updates > 0:
-        raise ValueError(f"pretrain_vision comes before the policy's first update; this trainer has done "
-                         f"{self.n_updates}. Build a new Trainer and fit its encoders first.")
-    if self.dist.enabled:
-        raise ValueError("pretrain_vision runs in one process: fit and save there, then train the saved run under "
-                         "torchrun (its config has freeze_vision=True).")
-    n = len(self.buffer)
-    if n == 0: raise ValueError("pretrain_vision needs demonstrations in the buffer; it holds none.")
-    t = torch.as_tensor(targets, dtype=torch.float32)
-    if t.ndim != 2 or len(t) != n:
-        raise ValueError(f"targets must be (N, D), one row per stored step: the buffer holds N = {n}; got shape "
-                         f"{tuple(t.shape)}.")
-    gen = torch.Generator(device=self.device).manual_seed(self.cfg.seed)
-    cams = {"shared": enc.images} if enc.share else {k: [k] for k in enc.images}
-    losses = {}
-    for name, ks in cams.items():                                   # a shared encoder fits every camera's frames
-        frames = torch.cat([self.buffer._obs[k][:n] for k in ks]) if len(ks) > 1 else self.buffer._obs[ks[0]][:n]
-        losses[name] = fit_image_encoder(enc.camera(ks[0]), frames, t.repeat(len(ks), 1).to(self.device), n_updates,
-                                         batch_size, learning_rate, generator=gen)
-    self.cfg.freeze_vision = True
-    self._build_optim()                                                # the EMA starts from the fitted encoders
-    return dict(losses=losses, loss=float(np.mean([l[-1] for l in losses.values()])))
-
-# %% ../nbs/06_trainer.ipynb #92bccd84
-@patch
-def distill(self: Trainer, n_updates: int, n_steps: int = 1, config: Optional[dict] = None,
-            init: str = "teacher", on_policy_rounds: int = 0, on_policy_episodes: int = 50,
-            on_policy_updates: Optional[int] = None) -> Trainer:
-    """Train, for `n_updates` on this trainer's demonstrations, a student of its EMA policy that plans in `n_steps`
-    network evaluations, and return the student's `Trainer`. `config` overrides the student's training settings
-    (`student_config`); `init='teacher'` starts from the teacher's weights (the same network), 'scratch' from new
-    ones. Then `on_policy_rounds` rounds (`on_policy_rounds` below) of `on_policy_episodes` student episodes and
-    `on_policy_updates` updates each (default `round_updates(n_updates, on_policy_rounds)`)."""
-    check_positive("n_updates", n_updates, integer=True)
-    check_choice("init", init, ("teacher", "scratch"))
-    check_positive("on_policy_rounds", on_policy_rounds, integer=True, allow_zero=True)
-    check_positive("on_policy_episodes", on_policy_episodes, integer=True)
-    if on_policy_updates is not None: check_positive("on_policy_updates", on_policy_updates, integer=True)
-    if self._evaluate_only or self.buffer.n_episodes == 0:
-        raise ValueError("distill trains on the teacher's demonstrations, and this Trainer holds none (loaded with "
-                         "buffer=False, or nothing collected yet): load it with Trainer.load(path, buffer=True).")
-    if self.n_updates == 0: raise ValueError("the teacher is not trained yet (n_updates=0): call train(...) first.")
-    teacher = check_teacher(copy.deepcopy(self.ema_policy()))       # frozen: training `self` further leaves it alone
-    cfg = asdict(student_config(self.cfg, n_steps, config))
-    cfg["sample_temperature"] = teacher.sample_temperature              # the policy's τ, should it differ from cfg's
-    if init == "scratch": cfg["freeze_vision"] = False                # a new encoder is not worth freezing: it trains
-    dataset = cfg.pop("dataset")                                      # the teacher's buffer is used, not re-read
-    student = Trainer(self.algo, self.env_id if self._env_is_id else self.env, config=cfg, expert=self.expert,
-                      env_kwargs=self.env_kwargs, _require_data=False)
-    student.cfg.dataset, student.buffer, student.teacher = dataset, self.buffer, teacher.to(student.device)
-    student.policy.set_normalizers(teacher.obs_normalizers, teacher.action_normalizer)   # the same normalised units
-    if init == "teacher":
-        try: student.model.load_state_dict(teacher.model.state_dict())
-        except RuntimeError as e:
-            raise ValueError("init='teacher' copies the teacher's weights, but the student's config gives another "
-                             f"network ({str(e).splitlines()[-1].strip()}); use init='scratch'.") from None
-    student.train(n_updates=n_updates)
-    if on_policy_rounds:
-        student.on_policy_rounds(on_policy_rounds, on_policy_episodes,
-                                 on_policy_updates or round_updates(n_updates, on_policy_rounds))
-    return student
-
 # %% ../nbs/06_trainer.ipynb #2c266f71
 @patch
 def _teacher_plans(self: Trainer):
@@ -503,65 +466,3 @@ def _teacher_plans(self: Trainer):
     key = (len(self.buffer), self.buffer.n_episodes, self.n_env_steps)
     if self._plans_key != key: self._plans, self._plans_key = teacher_plan_table(self.teacher, self.buffer), key
     return self._plans
-
-# %% ../nbs/06_trainer.ipynb #5b4d0ce2
-ON_POLICY_SEED = 2**30        # a student's on-policy seeds start here: apart from its demonstrations' and evaluations'
-ON_POLICY_LR_SCALE = 0.1      # on-policy rounds train at this fraction of the distillation's peak learning rate
-
-@patch
-def on_policy_seed(self: Trainer, k: int) -> int:
-    "The reset seed of a student's on-policy episode `k` (reproducible; see `Collector.episode_seed` for demos)."
-    return (self.cfg.seed * 100003 + ON_POLICY_SEED + k) % 2**31
-
-def round_updates(n_updates: int, n_rounds: int) -> int:
-    """The default updates per on-policy round after `n_updates` on the demonstrations: the rounds together get half as
-    many (3 rounds after 30k: 5k each, as in `14b_on_policy`)."""
-    return max(1, n_updates // (2 * n_rounds))
-
-# %% ../nbs/06_trainer.ipynb #d22301cc
-@patch
-def on_policy_round(self: Trainer, n_episodes: int, n_updates: int, learning_rate: Optional[float] = None) -> dict:
-    """One on-policy round of a distilled student (see above): `n_episodes` episodes of its EMA policy join its buffer,
-    then `n_updates` updates at peak `learning_rate` (default: the earlier rounds', else `ON_POLICY_LR_SCALE` times the
-    student's). Returns `train`'s metrics and the rollouts' `rollout_return_mean` (and success)."""
-    check_positive("n_episodes", n_episodes, integer=True)
-    check_positive("n_updates", n_updates, integer=True)
-    if learning_rate is not None: check_positive("learning_rate", learning_rate)
-    if self.teacher is None:
-        raise ValueError("on-policy rounds are for a distilled student (Trainer.distill): this Trainer has no teacher "
-                         "to label the states its policy visits.")
-    if self._evaluate_only:
-        raise ValueError("this Trainer was loaded with buffer=False: load it with Trainer.load(path, buffer=True) to "
-                         "add on-policy episodes to its buffer.")
-    c, k0 = self.cfg, int(self.buffer.meta.get("on_policy_episodes", 0))
-    seeds = [self.on_policy_seed(k) for k in range(k0, k0 + n_episodes)]
-    g = torch.Generator(device=self.device).manual_seed(c.seed + 11 + k0)
-    ro = evaluate_agent(self.ema_policy(), self.env_id if self._env_is_id else self.env, seeds, self.env_kwargs, True,
-                        g, fallback_env=self.eval_env, show=c.progress if self.dist.is_main else False,
-                        every=c.progress_every, record=True)
-    obs = stack_obs([o for ep in ro["obs"] for o in ep])                  # (N, Do) or {field: (N, ...)}
-    act = np.concatenate([np.stack(a) for a in ro["actions"]])             # (N, Da)
-    ends = np.cumsum(ro["lengths"])
-    buf = self.buffer.copy(len(self.buffer) + int(ends[-1]))               # never the teacher's, never evicting
-    buf.extend(obs, act, ends)
-    buf.meta["on_policy_episodes"] = k0 + n_episodes
-    self.buffer = buf
-    if learning_rate is not None: c.learning_rate = learning_rate         # the config (saved) holds it for a resume
-    elif k0 == 0: c.learning_rate *= ON_POLICY_LR_SCALE                   # the first round scales it, once
-    rollout = dict(rollout_return_mean=ro["mean"], **({"rollout_success": ro["success"]} if "success" in ro else {}))
-    self._log(dict(kind="on_policy", episodes=n_episodes, first_seed=seeds[0], n_updates=self.n_updates,
-                   buffer_transitions=len(buf), **rollout))
-    return dict(self.train(n_updates=n_updates), **rollout)
-
-# %% ../nbs/06_trainer.ipynb #5db7944c
-@patch
-def on_policy_rounds(self: Trainer, n_rounds: int, n_episodes: int, n_updates: int,
-                     learning_rate: Optional[float] = None) -> list:
-    """Run on-policy rounds until `n_rounds` are done; rounds already in the buffer count, and an unfinished train
-    call is finished first, so a student loaded from an interrupted run carries on. `learning_rate` as in
-    `on_policy_round`. Returns each new round's metrics."""
-    check_positive("n_rounds", n_rounds, integer=True)
-    check_positive("n_episodes", n_episodes, integer=True)
-    if self.teacher is not None and self.n_updates < self.state.call["target_updates"]: self.resume()
-    done = int(self.buffer.meta.get("on_policy_episodes", 0)) // n_episodes
-    return [self.on_policy_round(n_episodes, n_updates, learning_rate) for _ in range(done, n_rounds)]
