@@ -8,7 +8,8 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/api.html.md"""
 __all__ = []
 
 # %% ../nbs/95_api.ipynb #49b6b85f
-# 0.5: the task registry, evaluation during training, the benchmark runner; 0.4: camera images; 0.3: Push-T; 0.2: named observation fields, the encoder stage; checkpoint format 2
+# 0.5: task registry, evaluation during training, benchmarks
+# 0.4: camera images; 0.3: Push-T; 0.2: named observation fields, the encoder stage; checkpoint format 2
 __version__ = "0.5.0"
 
 # %% ../nbs/95_api.ipynb #4597d3a2

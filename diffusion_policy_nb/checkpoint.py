@@ -19,11 +19,12 @@ from .core import DataFileError, check_json_fields, reading, sha256_file, strict
 from .buffer import ObsSpec, ReplayBuffer
 from .config import ALGOS, Config
 from .policy import load_policy
+from .distributed import all_reduce_mean_
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT_VERSION', 'META_KINDS', 'BUFFER_HINT', 'TrainState', 'write_checkpoint', 'find_checkpoint',
            'read_meta', 'check_meta', 'state_field', 'append_metrics', 'check_writable', 'env_from_meta',
-           'metrics_size', 'truncate_metrics', 'write_trainer_files', 'load_trainer']
+           'metrics_size', 'truncate_metrics', 'RunCheckpoints']
 
 # %% ../nbs/05e_checkpoint.ipynb #8ee9b501
 CHECKPOINT_FORMAT_VERSION = 2
@@ -241,82 +242,118 @@ def truncate_metrics(run_dir, size: Optional[int]) -> int:
         f.truncate(size)
     return dropped
 
-def write_trainer_files(self, tmp: Path):
-    "Every file of a `Trainer`'s checkpoint (see the table above), into the folder `tmp`."
-    t = self.optim.tensors()                                                 # weights, EMA, AdamW (per parameter)
-    # the normalisers' statistics
-    if self.ready: t.update(self.policy.normalizer_tensors())
-    t["rng.torch"], t["rng.gen"] = torch.get_rng_state(), self.gen.get_state()
-    save_file({k: v.detach().to("cpu", copy=True).contiguous() for k, v in t.items()}, str(tmp / "state.safetensors"))
-    if len(self.buffer): self.buffer.save(tmp / "buffer")                    # empty until the first episode ends
-    if self.ready: self.policy.save(tmp / "policy", model=self.ema.module if self.ema is not None else None)
-    # a distilled student's frozen teacher (05i_distill): a resumed run needs the same targets
-    if getattr(self, "teacher", None) is not None: self.teacher.save(tmp / "teacher")
-    spec = getattr(self.env, "spec", None)
-    try: spec_json = None if self._env_is_id or spec is None else spec.to_json()   # an instance: rebuilt from its spec
-    except Exception: spec_json = None
-    self.state.loss_acc, self.state.in_episode = float(self._loss_acc), self.collector.in_episode
-    meta = dict(format_version=CHECKPOINT_FORMAT_VERSION, library_version=__version__, algo=self.algo,
-                env_id=self.env_id, env_given_as="id" if self._env_is_id else "instance", env_spec=spec_json,
-                world_size=self.dist.world_size, buffer_transitions=len(self.buffer), obs_spec=self.obs_spec.to_json(),
-                action_dim=self.action_dim, config=asdict(self.cfg), env_kwargs=self.env_kwargs,
-                counters=self.state.to_json(), metrics_bytes=metrics_size(self.cfg.run_dir),
-                opt_groups=[{k: v for k, v in g.items() if k != "params"}
-                            for g in self.opt.state_dict()["param_groups"]])
-    meta["checksums"] = {n: sha256_file(tmp / n) for n in ("state.safetensors", "buffer") if (tmp / n).is_file()}
-    (tmp / "trainer.json").write_text(strict_json(meta, indent=1))
+class RunCheckpoints:
+    """The checkpoint methods of a run (the `Trainer`, `06_trainer`, inherits them): `save` writes the folder of the
+    table above, `load` rebuilds the run from it, and the training loop checkpoints when `_due_checkpoint`."""
+    def save(self, path) -> Path:
+        "Write a checkpoint folder atomically (`write_checkpoint`); under torchrun only rank 0 writes (ranks agree)."
+        path = Path(path)
+        if self._evaluate_only:
+            raise ValueError("this Trainer was loaded with buffer=False: saving it would write a checkpoint without "
+                             "its demonstrations. Save its policy instead: trainer.ema_policy().save(folder).")
+        if self.dist.is_main: write_checkpoint(path, self._write_files)
+        self._last_ckpt_update, self._last_ckpt_time = self.n_updates, time.time()
+        return path
 
-def load_trainer(cls, path, expert: Any = None, env: Any = None, device: Optional[str] = None, buffer: bool = True):
-    """Rebuild a `cls` (the `Trainer`) from a checkpoint folder or a run folder holding `checkpoint/`: see
-    `Trainer.load`. Every file is checked, and an error names the file and what to do."""
-    path = find_checkpoint(path)
-    meta = check_meta(read_meta(path), path, buffer)
-    cfg = dict(meta["config"], **({} if device is None else dict(device=device)))
-    # a run folder that was moved or copied continues where it now is, not in the folder it was trained in
-    if cfg.get("run_dir") is not None and path.name in ("checkpoint", "checkpoint.old"):
-        cfg["run_dir"] = str(path.parent)
-    env = env_from_meta(meta, path) if env is None else env
-    env_id = env if isinstance(env, str) else getattr(getattr(env, "spec", None), "id", None)
-    if meta["env_id"] is not None and env_id is not None and env_id != meta["env_id"]:
-        raise ValueError(f"{path} was trained on env {meta['env_id']!r}, not {env_id!r}.")
-    state = TrainState.from_json(meta.get("counters"), str(path / "trainer.json"))
-    try: tensors = load_file(str(path / "state.safetensors"), device="cpu")
-    except Exception as e:
-        raise DataFileError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or "
-                            "corrupt.") from e
-    cfg_dataset = cfg.pop("dataset", None)
-    try: tr = cls(meta["algo"], env, config=cfg, expert=expert, env_kwargs=meta.get("env_kwargs"), _require_data=False)
-    except ValueError as e:                      # e.g. a damaged env id or config value: name the file it came from
-        raise ValueError(f"{path / 'trainer.json'} describes a run that cannot be rebuilt: {e}") from e
-    tr.cfg.dataset = cfg_dataset
-    if tr.obs_spec.to_json() != meta["obs_spec"] or tr.action_dim != meta["action_dim"]:
-        raise ValueError(f"{path} is for observations {ObsSpec.from_json(meta['obs_spec'])} and action_dim="
-                         f"{meta['action_dim']}; the env has {tr.obs_spec} and {tr.action_dim}.")
-    if buffer and meta["buffer_transitions"] > 0:
-        try: tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
-        except (DataFileError, FileNotFoundError) as e:
-            raise DataFileError(f"{e} {BUFFER_HINT}") from e
-        if len(tr.buffer) != meta["buffer_transitions"]:
-            raise DataFileError(f"{path/'buffer'} holds {len(tr.buffer)} transitions but trainer.json says "
-                                f"{meta['buffer_transitions']}: the checkpoint is inconsistent.")
-    tr._evaluate_only = not buffer and meta["buffer_transitions"] > 0
-    if (path / "teacher").is_dir(): tr.teacher = load_policy(path / "teacher", device=tr.device)   # a student's run
-    with reading(path / "state.safetensors", "checkpoint state file (safetensors)", "The checkpoint is corrupt."):
-        tr.optim.load_tensors(tensors, meta["opt_groups"], tr.device)
-        # absent when saved before any episode ended
-        if "action_norm.scale" in tensors: tr.policy.load_normalizers(tensors)
-        torch.set_rng_state(tensors["rng.torch"])
-    try: tr.gen.set_state(tensors["rng.gen"])
-    # saved by a generator of another device type (a CUDA run loaded on a CPU, or back)
-    except RuntimeError:
-        tr.gen.manual_seed(tr.cfg.seed + 1_000_003 * (1 + state.n_updates))
-        warnings.warn(f"{path} was saved on another device type; its random-number stream cannot move across, so the "
-                      "trainer's generator is re-seeded: training continues, but not bit-identically to an "
-                      "uninterrupted run.", RuntimeWarning)
-    tr.state = state
-    tr._loss_acc.fill_(state.loss_acc)
-    tr._last_ckpt_update = state.n_updates
-    tr._metrics_offset = meta.get("metrics_bytes")          # a resume cuts metrics.jsonl back to this checkpoint
-    tr.collector.n_episodes = state.n_episodes                  # a checkpoint mid-episode restarts that episode
-    if state.in_episode: tr.buffer.discard_open_episode()
-    return tr
+    def _due_checkpoint(self) -> bool:
+        """Whether the loop should checkpoint now: `checkpoint_every` updates since the last checkpoint, or the first
+        update of the run done and none written yet (a short run can resume too), or `checkpoint_interval` seconds since
+        the last (not under torchrun, whose ranks must agree without talking)."""
+        c, st = self.cfg, self.state
+        if c.run_dir is None or st.n_updates == self._last_ckpt_update: return False
+        if st.n_updates - self._last_ckpt_update >= c.checkpoint_every or self._last_ckpt_update == 0: return True
+        return (c.checkpoint_interval > 0 and not self.dist.enabled and self._last_ckpt_time is not None
+                and time.time() - self._last_ckpt_time >= c.checkpoint_interval)
+
+    def _checkpoint(self):
+        "The loop's periodic checkpoint; the loss accumulator is averaged over ranks first (a resume logs the same)."
+        all_reduce_mean_(self._loss_acc, self.dist)
+        self.save(Path(self.cfg.run_dir) / "checkpoint")
+
+    def _write_files(self, tmp: Path):
+        "Every file of the checkpoint (see the table above), into the folder `tmp`."
+        t = self.optim.tensors()                                                 # weights, EMA, AdamW (per parameter)
+        # the normalisers' statistics
+        if self.ready: t.update(self.policy.normalizer_tensors())
+        t["rng.torch"], t["rng.gen"] = torch.get_rng_state(), self.gen.get_state()
+        save_file({k: v.detach().to("cpu", copy=True).contiguous() for k, v in t.items()},
+                  str(tmp / "state.safetensors"))
+        if len(self.buffer): self.buffer.save(tmp / "buffer")                    # empty until the first episode ends
+        if self.ready: self.policy.save(tmp / "policy", model=self.ema.module if self.ema is not None else None)
+        # a distilled student's frozen teacher (05i_distill): a resumed run needs the same targets
+        if getattr(self, "teacher", None) is not None: self.teacher.save(tmp / "teacher")
+        spec = getattr(self.env, "spec", None)
+        # an instance: rebuilt from its spec
+        try: spec_json = None if self._env_is_id or spec is None else spec.to_json()
+        except Exception: spec_json = None
+        self.state.loss_acc, self.state.in_episode = float(self._loss_acc), self.collector.in_episode
+        meta = dict(format_version=CHECKPOINT_FORMAT_VERSION, library_version=__version__, algo=self.algo,
+                    env_id=self.env_id, env_given_as="id" if self._env_is_id else "instance", env_spec=spec_json,
+                    world_size=self.dist.world_size, buffer_transitions=len(self.buffer),
+                    obs_spec=self.obs_spec.to_json(),
+                    action_dim=self.action_dim, config=asdict(self.cfg), env_kwargs=self.env_kwargs,
+                    counters=self.state.to_json(), metrics_bytes=metrics_size(self.cfg.run_dir),
+                    opt_groups=[{k: v for k, v in g.items() if k != "params"}
+                                for g in self.opt.state_dict()["param_groups"]])
+        meta["checksums"] = {n: sha256_file(tmp / n) for n in ("state.safetensors", "buffer") if (tmp / n).is_file()}
+        (tmp / "trainer.json").write_text(strict_json(meta, indent=1))
+
+    @classmethod
+    def load(cls, path, expert: Any = None, env: Any = None, device: Optional[str] = None, buffer: bool = True):
+        """Rebuild a run from a checkpoint folder (or a run folder holding `checkpoint/`); `resume()` finishes its call.
+        Pass `expert` to keep collecting (a registered task's is built in), `env` for an instance whose spec could not
+        be stored, `device` to move the run, `buffer=False` to skip the replay buffer (evaluation only: faster, and
+        possible when the buffer file is damaged). Every file is checked, and an error names the file and what to do."""
+        path = find_checkpoint(path)
+        meta = check_meta(read_meta(path), path, buffer)
+        cfg = dict(meta["config"], **({} if device is None else dict(device=device)))
+        # a run folder that was moved or copied continues where it now is, not in the folder it was trained in
+        if cfg.get("run_dir") is not None and path.name in ("checkpoint", "checkpoint.old"):
+            cfg["run_dir"] = str(path.parent)
+        env = env_from_meta(meta, path) if env is None else env
+        env_id = env if isinstance(env, str) else getattr(getattr(env, "spec", None), "id", None)
+        if meta["env_id"] is not None and env_id is not None and env_id != meta["env_id"]:
+            raise ValueError(f"{path} was trained on env {meta['env_id']!r}, not {env_id!r}.")
+        state = TrainState.from_json(meta.get("counters"), str(path / "trainer.json"))
+        try: tensors = load_file(str(path / "state.safetensors"), device="cpu")
+        except Exception as e:
+            raise DataFileError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or "
+                                "corrupt.") from e
+        cfg_dataset = cfg.pop("dataset", None)
+        try: tr = cls(meta["algo"], env, config=cfg, expert=expert, env_kwargs=meta.get("env_kwargs"),
+                      _require_data=False)
+        except ValueError as e:                      # e.g. a damaged env id or config value: name the file it came from
+            raise ValueError(f"{path / 'trainer.json'} describes a run that cannot be rebuilt: {e}") from e
+        tr.cfg.dataset = cfg_dataset
+        if tr.obs_spec.to_json() != meta["obs_spec"] or tr.action_dim != meta["action_dim"]:
+            raise ValueError(f"{path} is for observations {ObsSpec.from_json(meta['obs_spec'])} and action_dim="
+                             f"{meta['action_dim']}; the env has {tr.obs_spec} and {tr.action_dim}.")
+        if buffer and meta["buffer_transitions"] > 0:
+            try: tr.buffer = ReplayBuffer.load(path / "buffer", device=tr.device)
+            except (DataFileError, FileNotFoundError) as e:
+                raise DataFileError(f"{e} {BUFFER_HINT}") from e
+            if len(tr.buffer) != meta["buffer_transitions"]:
+                raise DataFileError(f"{path/'buffer'} holds {len(tr.buffer)} transitions but trainer.json says "
+                                    f"{meta['buffer_transitions']}: the checkpoint is inconsistent.")
+        tr._evaluate_only = not buffer and meta["buffer_transitions"] > 0
+        if (path / "teacher").is_dir(): tr.teacher = load_policy(path / "teacher", device=tr.device)   # a student's run
+        with reading(path / "state.safetensors", "checkpoint state file (safetensors)", "The checkpoint is corrupt."):
+            tr.optim.load_tensors(tensors, meta["opt_groups"], tr.device)
+            # absent when saved before any episode ended
+            if "action_norm.scale" in tensors: tr.policy.load_normalizers(tensors)
+            torch.set_rng_state(tensors["rng.torch"])
+        try: tr.gen.set_state(tensors["rng.gen"])
+        # saved by a generator of another device type (a CUDA run loaded on a CPU, or back)
+        except RuntimeError:
+            tr.gen.manual_seed(tr.cfg.seed + 1_000_003 * (1 + state.n_updates))
+            warnings.warn(f"{path} was saved on another device type; its random-number stream cannot move across, so "
+                          "the "
+                          "trainer's generator is re-seeded: training continues, but not bit-identically to an "
+                          "uninterrupted run.", RuntimeWarning)
+        tr.state = state
+        tr._loss_acc.fill_(state.loss_acc)
+        tr._last_ckpt_update = state.n_updates
+        tr.runlog.metrics_offset = meta.get("metrics_bytes")     # a resume cuts metrics.jsonl back to this checkpoint
+        tr.collector.n_episodes = state.n_episodes                  # a checkpoint mid-episode restarts that episode
+        if state.in_episode: tr.buffer.discard_open_episode()
+        return tr

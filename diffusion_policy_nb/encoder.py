@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from .core import check_choice, check_positive, closest
-from .buffer import ObsSpec, Normalizer
+from .buffer import ObsSpec, Normalizer, ReplayBuffer
 from .vision import ImageEncoder, check_image_field
 
 # %% auto #0
@@ -111,6 +111,21 @@ class VisionObsEncoder(nn.Module):
         sp = self.obs_spec
         return ObsSpec({k: ((self.feature_dim,), "float32") if k in self.images else sp.fields[k] for k in sp.names},
                        sp.is_dict)
+
+    def feature_buffer(self, b: ReplayBuffer, on_rebuild=None) -> ReplayBuffer:
+        """`b` with each image field replaced by its frames' (F,) features (`frame_features`), for a frozen encoder:
+        made once per buffer content and camera weights (their version counters: a `load_state_dict` counts), then
+        `on_rebuild()` is called; windows at the same positions as `b`'s."""
+        key = (id(b), len(b), b.n_episodes, b.n_evicted_episodes, tuple(p._version for p in self.cameras.parameters()))
+        memo = self.__dict__.get("_feature_memo")
+        if memo is None or memo[0] != key:
+            n = len(b)
+            obs = {k: self.frame_features(k, v[:n]) if k in self.images else v[:n] for k, v in b._obs.items()}
+            fb = ReplayBuffer(n, action_dim=b.action_dim, device=b.device, obs_spec=self.feature_spec())
+            fb._write(obs, b._action[:n], b.episode_lengths)
+            memo = self.__dict__["_feature_memo"] = (key, fb)
+            if on_rebuild is not None: on_rebuild()
+        return memo[1]
 
     def extra_repr(self):
         return (f"cameras={self.images}, float fields={self.vectors}, obs_horizon={self.obs_horizon}, "

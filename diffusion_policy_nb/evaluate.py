@@ -6,17 +6,19 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/evaluate.html.md
 
 # %% ../nbs/05f_evaluate.ipynb #1256ec06
 from __future__ import annotations
+from pathlib import Path
 from typing import Optional
 
 import numpy as np
 import torch
 
-from .core import Progress
+from .core import Progress, check_choice, check_positive
 from .rollout import fresh_env, run_episodes
+from .task import Protocol
 from .policy import ChunkPolicy
 
 # %% auto #0
-__all__ = ['evaluate_agent']
+__all__ = ['evaluate_agent', 'RunEvaluation']
 
 # %% ../nbs/05f_evaluate.ipynb #2e50ccad
 def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched: bool = False,
@@ -25,8 +27,8 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
     """Episodes of `agent` (a policy: acting with `generator`; or any callable of the expert protocol) on `seeds`, in
     fresh envs like `env` (`fresh_env`): in lockstep with one batched plan per step when `batched` and the envs can be
     built, else one at a time in a fresh env (or in `fallback_env()`). Returns mean, std, returns, seeds, lengths,
-    max_rewards (each episode's best step) and success (with successes per episode); with `record` also obs and actions (per episode, as in
-    `run_episodes`). `show`/`every`: progress as in `Progress` (off by default)."""
+    max_rewards (each episode's best step) and success (`successes`: per episode); with `record` also obs and actions
+    (per episode, as in `run_episodes`). `show`/`every`: progress as in `Progress` (off by default)."""
     seeds = [int(s) for s in seeds]
     if isinstance(agent, ChunkPolicy):
         if agent.obs_normalizers is None:
@@ -58,3 +60,70 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
         out["success"], out["successes"] = float(np.mean(res["success"])), [bool(s) for s in res["success"]]
     if record: out.update(obs=res["obs"], actions=res["actions"])
     return out
+
+# %% ../nbs/05f_evaluate.ipynb #145ca71e
+class RunEvaluation:
+    """The evaluation methods of a run (the `Trainer`, `06_trainer`, inherits them): its EMA policy or its expert on
+    fresh seeds, and its policy scored during training on the task protocol's seeds."""
+    def ema_policy(self) -> ChunkPolicy:
+        "A view of the policy whose network is the EMA of the weights (the raw policy when EMA is off)."
+        return self.policy if self.ema is None else self.policy.with_model(self.ema.module)
+
+    def eval_env(self):
+        """A fresh env for evaluation (`fresh_env`). Only if none can be built is the training env itself used; its
+        open demonstration episode is then dropped (collected again from its seed), so evaluation never splices into
+        it."""
+        env = fresh_env(self.env_id if self._env_is_id else self.env, self.env_kwargs)
+        if env is not None: return env
+        if self.collector.in_episode:
+            self.collector.drop_open_episode()
+            self.buffer.discard_open_episode()
+        return self.env
+
+    def evaluate(self, n_episodes: int = 100, seeds=None, agent: str = "policy", batched: bool = True,
+                 log: bool = True) -> dict:
+        """Mean/std/per-episode returns (and success, where the env reports it) of the EMA policy, or of the expert,
+        on `seeds` (default: `n_episodes` from `eval_seed`); `log`: a record in metrics.jsonl and the trackers."""
+        check_positive("n_episodes", n_episodes, integer=True)
+        check_choice("agent", agent, ("policy", "expert"))
+        c = self.cfg
+        seeds = list(range(c.eval_seed, c.eval_seed + n_episodes)) if seeds is None else [int(s) for s in seeds]
+        if agent == "expert" and self.expert is None: raise ValueError("This Trainer has no expert to evaluate.")
+        if agent == "policy" and self.n_updates == 0:
+            raise ValueError("The policy is not trained yet: this Trainer has done no gradient update (n_updates=0). "
+                             "Call train(total_timesteps=N) with N beyond config['warmup_steps'], or "
+                             "train(n_updates=N).")
+        g = torch.Generator(device=self.device).manual_seed(c.seed + 7)
+        who = self.ema_policy() if agent == "policy" else self.expert
+        env = self.env_id if self._env_is_id else self.env
+        out = dict(evaluate_agent(who, env, seeds, self.env_kwargs, batched, g, fallback_env=self.eval_env,
+                                  show=c.progress if self.dist.is_main else False, every=c.progress_every),
+                   agent=agent)
+        if log: self._log(dict(kind="eval", agent=agent, n=len(seeds), n_updates=self.n_updates,
+                               **{k: out[k] for k in ("mean", "std", "success") if k in out}))
+        return out
+
+    def eval_seeds(self, split: str = "val", n: Optional[int] = None) -> list:
+        """The first `n` seeds of the task protocol's `split` (all of them by default); without a task record, `n`
+        (or `eval_episodes`, or 50) validation seeds from `eval_seed`."""
+        c = self.cfg
+        if self.task is not None: return self.task.protocol.seeds(split, n)
+        if split != "val":
+            raise ValueError(f"eval_split={split!r}: env {self.env_id!r} has no task record, so no test seeds; "
+                             "register one (register_task) or evaluate on 'val' (seeds from eval_seed).")
+        n = n or c.eval_episodes or 50
+        return list(range(c.eval_seed, c.eval_seed + n))
+
+    def _eval_during(self):
+        "Score the EMA policy on `eval_split`'s seeds, log the score, and keep the best policy in RUN_DIR/best."
+        c, st = self.cfg, self.state
+        seeds = self.eval_seeds(c.eval_split, c.eval_episodes or None)
+        ev = self.evaluate(len(seeds), seeds=seeds, log=False)
+        metric = self.task.protocol.metric if self.task is not None else "return"
+        value = Protocol(metric=metric).value(ev)
+        best = max((e["value"] for e in st.evals), default=-np.inf)
+        rec = dict(n_updates=st.n_updates, value=value, mean=ev["mean"], score=float(np.mean(ev["max_rewards"])),
+                   **({"success": ev["success"]} if "success" in ev else {}))
+        st.evals.append(rec)
+        self._log(dict(kind="eval", agent="policy", split=c.eval_split, n=len(seeds), metric=metric, **rec))
+        if value > best and c.run_dir is not None: self.ema_policy().save(Path(c.run_dir) / "best")

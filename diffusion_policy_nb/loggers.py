@@ -6,15 +6,16 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/loggers.html.md"
 
 # %% ../nbs/05j_loggers.ipynb #75177f41
 from __future__ import annotations
-import importlib, json, math, os, struct, uuid
+import importlib, json, math, os, struct, time, uuid, warnings
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from .config import LOGGERS
+from .checkpoint import append_metrics, truncate_metrics
 
 # %% auto #0
 __all__ = ['scalars', 'logger_names', 'check_logger', 'TensorBoardLogger', 'read_tensorboard', 'wandb_mode', 'WandbLogger',
-           'read_wandb_offline', 'Loggers', 'open_loggers']
+           'read_wandb_offline', 'Loggers', 'open_loggers', 'RunLog']
 
 # %% ../nbs/05j_loggers.ipynb #4d2faa96
 _NOT_SCALARS = ("kind", "time", "n_updates", "agent")
@@ -164,3 +165,52 @@ def open_loggers(logger: str, run_dir, config: Optional[dict] = None, project: s
         opened.close()                                                    # none left half-open
         raise
     return opened
+
+# %% ../nbs/05j_loggers.ipynb #20ce6908
+class RunLog:
+    "A run's records: `metrics.jsonl` and the trackers of `cfg.logger` (see above); `cfg` is read at each call."
+    def __init__(self, cfg, active: bool = True, tracker_config: Optional[Callable] = None):
+        self.cfg, self.active, self.tracker_config = cfg, active, tracker_config   # active: rank 0
+        self.trackers = None                # opened at the first record
+        self.metrics_offset = None          # bytes of metrics.jsonl at the checkpoint a run was rebuilt from
+        self.last = None                    # (time, step) of the last `rate`
+
+    def write(self, rec: dict, step: int):
+        "One record into `metrics.jsonl` and the trackers (a tracker that cannot open fails training records only)."
+        c = self.cfg
+        if c.run_dir is None or not self.active: return
+        append_metrics(c.run_dir, rec)
+        if c.logger == "none": return
+        if self.trackers is None:
+            purge = step + 1 if self.metrics_offset is not None else None       # rebuilt: later events are purged
+            conf = self.tracker_config() if self.tracker_config else None
+            try: self.trackers = open_loggers(c.logger, c.run_dir, conf, c.wandb_project, purge)
+            except Exception as e:
+                if rec.get("kind") != "eval": raise             # training: before any work (the resume record)
+                warnings.warn(f"config['logger']={c.logger!r}: the trackers did not open ({e}); this evaluation is "
+                              "in metrics.jsonl only.", RuntimeWarning, stacklevel=4)
+                return
+        self.trackers.log(rec, step)
+
+    def resume(self, rec: dict, step: int):
+        "A rebuilt run starts: cut `metrics.jsonl` back to its checkpoint and log `rec` with the lines dropped."
+        if self.metrics_offset is not None and self.active:
+            self.write(dict(rec, dropped_lines=truncate_metrics(self.cfg.run_dir, self.metrics_offset)), step)
+        self.metrics_offset = None
+
+    def rate(self, step: int) -> Optional[float]:
+        "Steps per second since the last call (or `start`); None for the first."
+        now = time.time()
+        t, s = self.last or (now, step)
+        self.last = (now, step)
+        return (step - s) / (now - t) if now > t and step > s else None
+
+    def start(self, step: int): self.last = (time.time(), step)
+
+    def flush(self):
+        if self.trackers is not None: self.trackers.flush()
+
+    def close(self):
+        "Finish the trackers (W&B's run, TensorBoard's writer); a later record opens them again."
+        if self.trackers is not None: self.trackers.close()
+        self.trackers = None

@@ -614,7 +614,7 @@ PUSHT_PRESET = dict(
     buffer_size=200_000,      # more than the shipped data's steps
 )
 
-# %% ../nbs/05g_pusht.ipynb #316f9bcb
+# %% ../nbs/05g_pusht.ipynb #c082c9b1
 PUSHT_TASK.presets["pusht"] = Preset(PUSHT_PRESET, n_updates=150_000,
                                      about="12_pusht: about 17 min on 2 cores (about 150 updates/s)")
 register_task(PUSHT_TASK);
@@ -652,7 +652,7 @@ def pusht_pose_targets(path=None) -> np.ndarray:
     what the frames drawn from it show, as targets for `Trainer.pretrain_vision`."""
     return pusht_keypoints(read_pusht(PUSHT_DATASET if path is None else path)["state"][:, 2:5]).astype(np.float32)
 
-# %% ../nbs/05g_pusht.ipynb #90bc4574
+# %% ../nbs/05g_pusht.ipynb #4e0ba2fa
 PUSHT_PIXELS_TASK = register_task(Task(
     "pusht-pixels", PUSHT_ID, env_kwargs=PUSHT_PIXELS_ENV_KWARGS, dataset=PUSHT_DATASET, reader=pusht_adapter,
     protocol=PUSHT_PROTOCOL, vision_targets=pusht_pose_targets,

@@ -109,5 +109,5 @@ TWO_ROUTES_PRESET = dict(obs_horizon=2, action_horizon=8, n_action_steps=8, warm
 TWO_ROUTES_TASK = register_task(Task(
     "two-routes", ENV_ID, expert=lambda seed: TwoRoutesExpert(seed=seed),
     protocol=Protocol(metric="success", val_seed=100_000, n_val=200, test_seed=200_000, n_test=200),
-    presets={"two-routes": Preset(TWO_ROUTES_PRESET, total_timesteps=12_000, about="this study: about 1 min on 2 cores")},
+    presets={"two-routes": Preset(TWO_ROUTES_PRESET, total_timesteps=12_000, about="this study: 1 min on 2 cores")},
     about="reach the goal round an obstacle, passing left or right; the random-side expert"))

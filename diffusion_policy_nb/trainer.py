@@ -17,27 +17,24 @@ from fastcore.basics import patch
 
 from .core import Progress, check_choice, check_positive, seed_everything
 from .buffer import ReplayBuffer, ObsSpec, keys_from_text
-from .encoder import VisionObsEncoder, resolve_encoder
-from .rollout import make_env, fresh_env
-from .task import TASKS, Protocol, resolve_env, task_for_env
-from .policy import ChunkPolicy
+from .encoder import resolve_encoder
+from .rollout import make_env
+from .task import demonstrations, resolve_env, task_for_env
 from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
 from .config import Config, ALGOS
 from .optim import Optimization, lr_factor
 from .collector import Collector
-from .checkpoint import TrainState, append_metrics, check_writable, load_trainer, state_field
-from .checkpoint import truncate_metrics
-from .checkpoint import write_checkpoint, write_trainer_files
-from .evaluate import evaluate_agent
+from .checkpoint import RunCheckpoints, TrainState, check_writable, state_field
+from .evaluate import RunEvaluation
 from .distill import distill_loss, teacher_plan_table
-from .loggers import check_logger, open_loggers
+from .loggers import RunLog, check_logger
 
 
 # %% auto #0
 __all__ = ['Trainer']
 
 # %% ../nbs/06_trainer.ipynb #12ec207a
-class Trainer:
+class Trainer(RunEvaluation, RunCheckpoints):
     "Collect expert demonstrations, train a `DiffusionPolicy` (or `BCPolicy`), evaluate, checkpoint and resume."
     def __init__(self, algo: str = "diffusion", env: Union[str, Any] = "Pendulum-v1", seed: Optional[int] = None,
                  config: Optional[dict] = None, expert: Any = None, env_kwargs: Optional[dict] = None,
@@ -61,33 +58,25 @@ class Trainer:
                              f"{self.obs_spec.describe()} has none: it needs an image field (uint8 (H, W, C)).")
         self.action_dim = int(np.prod(self.env.action_space.shape))
         self.task = task_for_env(self.env_id, self.env_kwargs) if self._env_is_id else None    # its registry record
-        self.expert = (self.task.make_expert(c.seed) if self.task else None) if expert is None else expert
-        if self.expert is not None and not callable(self.expert):
-            raise TypeError(f"expert must be callable as expert(obs) -> action, got {type(self.expert).__name__}.")
+        name = self.env_id or type(self.env).__name__
+        self.expert, c.dataset = demonstrations(self.task, expert, c.dataset, c.seed, _require_data, name)
         self.dist, self.device = init_distributed(c.device, c.dist_timeout)   # one process unless under torchrun
         if c.batch_size % self.dist.world_size:
             raise ValueError(f"config['batch_size']={c.batch_size} must be a multiple of the {self.dist.world_size} "
                              "torchrun ranks (it is the global batch; each rank runs batch_size / WORLD_SIZE windows).")
         self.buffer = ReplayBuffer(c.buffer_size, action_dim=self.action_dim, device=self.device,
                                    obs_spec=self.obs_spec)                       # one tensor per field
-        if self.expert is None and c.dataset is None and _require_data and getattr(self.task, "dataset", None):
-            c.dataset = str(self.task.dataset_path())                         # the task's shipped demonstrations
         if c.dataset is not None:
             self.buffer.extend_from(c.dataset, keys_from_text(c.dataset_obs_key), keys_from_text(c.dataset_action_key),
                                     what=f"config['dataset']={c.dataset!r}", env_name=repr(self.env_id))
-        if self.expert is None and c.dataset is None and _require_data:
-            raise ValueError(f"No demonstrations for env {self.env_id or type(self.env).__name__!r}: pass "
-                             "expert=<callable obs -> action> (optionally with reset()), or config={'dataset': "
-                             "'<path to .npz/.zarr/Minari .hdf5/our format>'}. Registered tasks (with their demonstrations): "
-                             f"{', '.join(f'{t.name} ({t.env_id})' for t in TASKS.values())}.")
         self.collector = Collector(self.env, self.expert, c.seed, self.obs_spec, self.action_dim, c.expert_noise,
                                    self.dist)
         self.state, self._last_ckpt_update = TrainState(), 0
         # a distilled student's frozen teacher (`distill`): then the loss is distill_loss, not the DDPM loss
         self.teacher = None
         self._plans, self._plans_key = None, None                             # its plans per buffer window (τ = 0)
-        self._loggers, self._t_log = None, None                  # trackers, opened at the first record; (time, updates)
-        self._last_ckpt_time, self._metrics_offset, self._evaluate_only = None, None, False   # see _due_checkpoint
+        self.runlog = RunLog(c, self.dist.is_main, lambda: dict(asdict(self.cfg), algo=self.algo, env=self.env_id))
+        self._last_ckpt_time, self._evaluate_only = None, False             # see _due_checkpoint; load(buffer=False)
         self._build()
 
     def _build(self):
@@ -112,7 +101,7 @@ class Trainer:
                                   fused=c.fused_optimizer, flat=flat)
         net = wrap_ddp(self.model, self.dist, self.device)                   # DistributedDataParallel under torchrun
         self.train_model = torch.compile(net) if c.compile else net
-        self._features, self._features_key = None, None                       # a frozen encoder's cache (below)
+        self.model.encoder.__dict__.pop("_feature_memo", None)                # a frozen encoder's features (04a)
 
     # the counters live in `state` (one TrainState, saved as a whole)
     n_env_steps, n_updates = state_field("n_env_steps"), state_field("n_updates")
@@ -129,37 +118,38 @@ class Trainer:
         "The tensors AdamW updates: the 2 flat buffers with `flat_params`, else the network's parameters."
         return self.optim.params
 
+    def _log(self, rec: dict): self.runlog.write(rec, self.n_updates)     # metrics.jsonl, trackers (05j `RunLog`)
+    def resume(self) -> dict:
+        "Finish the call that was running when the checkpoint was written (no-op metrics if it had finished)."
+        return self._run()
+
+    def _fit_normalizers(self, last_episode: bool = False):
+        "Fit the normalisers on the buffer, or (`last_episode`) widen them to cover the newest closed episode."
+        self.policy.fit_normalizers(*(self.buffer.episode(-1) if last_episode else self.buffer.arrays()),
+                                    widen=self.ready)
+
+    def _sync_ema_cameras(self):
+        "The EMA's frozen image encoders: the same weights as the network's (they do not train)."
+        cams = self.model.encoder.cameras
+        if self.ema is not None: self.ema.module.encoder.cameras.load_state_dict(cams.state_dict())
+
+    def _teacher_plans(self):
+        """A distilled student's targets for every buffer window when its teacher's τ is 0 (`teacher_plan_table`),
+        made again whenever the buffer's content may have changed; None otherwise (the teacher plans per update)."""
+        key = (len(self.buffer), self.buffer.n_episodes, self.n_env_steps)
+        if self._plans_key != key: self._plans, self._plans_key = teacher_plan_table(self.teacher, self.buffer), key
+        return self._plans
+
+    def close_loggers(self):
+        "Finish the run's trackers (W&B's run, TensorBoard's writer); a later record opens them again."
+        self.runlog.close()
+
     def __repr__(self):
         return (f"Trainer(algo={self.algo!r}, env={self.env_id!r}, n_env_steps={self.n_env_steps}, n_updates="
                 f"{self.n_updates}, buffer={len(self.buffer)} transitions/{self.buffer.n_episodes} episodes, "
                 f"policy={self.policy!r})")
 
 # %% ../nbs/06_trainer.ipynb #b933de1f
-@patch
-def _log(self: Trainer, rec: dict):
-    "One record into `metrics.jsonl` and the trackers of `config['logger']` (rank 0 of a run with a `run_dir`)."
-    c = self.cfg
-    if c.run_dir is None or not self.dist.is_main: return
-    append_metrics(c.run_dir, rec)
-    if c.logger == "none": return
-    if self._loggers is None:
-        # a run rebuilt from its checkpoint (not yet resumed): the events logged after that checkpoint are purged
-        purge = self.n_updates + 1 if self._metrics_offset is not None else None
-        try: self._loggers = open_loggers(c.logger, c.run_dir, dict(asdict(c), algo=self.algo, env=self.env_id),
-                                          c.wandb_project, purge)
-        except Exception as e:
-            if rec.get("kind") != "eval": raise                   # training: before any work (the resume record)
-            warnings.warn(f"config['logger']={c.logger!r}: the trackers did not open ({e}); this evaluation is in "
-                          "metrics.jsonl only.", RuntimeWarning, stacklevel=3)
-            return
-    self._loggers.log(rec, self.n_updates)
-
-@patch
-def close_loggers(self: Trainer):
-    "Finish the run's trackers (W&B's run, TensorBoard's writer); a later record opens them again."
-    if self._loggers is not None: self._loggers.close()
-    self._loggers = None
-
 @patch
 def _log_loss(self: Trainer):
     st = self.state
@@ -168,12 +158,8 @@ def _log_loss(self: Trainer):
     self._loss_acc.zero_()
     st.loss_n = 0
     st.record_loss(m)
-    now = time.time()
-    t, u = self._t_log or (now, st.n_updates)
-    rate = (st.n_updates - u) / (now - t) if now > t and st.n_updates > u else None    # updates/s since the last line
-    self._t_log = (now, st.n_updates)
     self._log(dict(kind="train", n_updates=st.n_updates, n_env_steps=st.n_env_steps, loss=m,
-                   lr=self.opt.param_groups[0]["lr"], updates_per_s=rate))
+                   lr=self.opt.param_groups[0]["lr"], updates_per_s=self.runlog.rate(st.n_updates)))
 
 # %% ../nbs/06_trainer.ipynb #e120c2b2
 @patch
@@ -194,36 +180,14 @@ def _collect(self: Trainer, max_steps: int, on_step):
         on_step()                                                           # the updates this step earned
         if done and self._due_checkpoint(): self._checkpoint()              # at an episode boundary: a clean state
 
-@patch
-def _due_checkpoint(self: Trainer) -> bool:
-    """Whether the loop should checkpoint now: `checkpoint_every` updates since the last checkpoint, or the first update
-    of the run done and none written yet (a short run can resume too), or `checkpoint_interval` seconds since the last
-    (not under torchrun, whose ranks must agree without talking)."""
-    c, st = self.cfg, self.state
-    if c.run_dir is None or st.n_updates == self._last_ckpt_update: return False
-    if st.n_updates - self._last_ckpt_update >= c.checkpoint_every or self._last_ckpt_update == 0: return True
-    return (c.checkpoint_interval > 0 and not self.dist.enabled and self._last_ckpt_time is not None
-            and time.time() - self._last_ckpt_time >= c.checkpoint_interval)
-
-@patch
-def _checkpoint(self: Trainer):
-    "The loop's periodic checkpoint; the loss accumulator is averaged over ranks first (a resume logs the same losses)."
-    all_reduce_mean_(self._loss_acc, self.dist)
-    self.save(Path(self.cfg.run_dir) / "checkpoint")
-
-# %% ../nbs/06_trainer.ipynb #80c25173
-@patch
-def _fit_normalizers(self: Trainer, last_episode: bool = False):
-    "Fit the normalisers on the buffer, or (`last_episode`) widen them to cover the newest closed episode."
-    self.policy.fit_normalizers(*(self.buffer.episode(-1) if last_episode else self.buffer.arrays()), widen=self.ready)
-
 # %% ../nbs/06_trainer.ipynb #d30ca9f3
 @patch
 def _update(self: Trainer):
     "One gradient update on a batch of windows sampled on the device."
     c, st = self.cfg, self.state
     if not self.ready: self._fit_normalizers()
-    buf = self._feature_buffer() if c.freeze_vision else self.buffer     # the same windows either way
+    buf = (self.model.encoder.feature_buffer(self.buffer, self._sync_ema_cameras) if c.freeze_vision
+           else self.buffer)                                                  # the same windows either way
     batch = buf.sample(c.batch_size, c.obs_horizon, c.action_horizon, generator=self.gen)
     f = lr_factor(st.n_updates, st.call["start_update"], st.call["target_updates"] - st.call["start_update"],
                   c.lr_warmup, c.lr_schedule)
@@ -274,11 +238,6 @@ def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = No
                    target_env_steps=st.n_env_steps + total_timesteps)
     return self._run()
 
-@patch
-def resume(self: Trainer) -> dict:
-    "Finish the call that was running when the checkpoint was written (no-op metrics if it had finished)."
-    return self._run()
-
 # %% ../nbs/06_trainer.ipynb #f6ae75dc
 @patch
 def _run(self: Trainer) -> dict:
@@ -289,11 +248,9 @@ def _run(self: Trainer) -> dict:
                          "demonstrations were not read). Load it with buffer=True to resume.")
     check_logger(c.logger)                           # a tracker's package, before any work of the call
     u0, e0 = st.n_updates, st.n_env_steps
-    self._last_ckpt_time, self._t_log = t0, (t0, u0)
-    if self._metrics_offset is not None and self.dist.is_main:         # resumed: log each record once
-        dropped = truncate_metrics(c.run_dir, self._metrics_offset)
-        self._log(dict(kind="resume", n_updates=u0, n_env_steps=e0, dropped_lines=dropped))
-    self._metrics_offset = None
+    self._last_ckpt_time = t0
+    self.runlog.start(u0)
+    self.runlog.resume(dict(kind="resume", n_updates=u0, n_env_steps=e0), u0)   # rebuilt: log each record once
     tgt_u, tgt_e = st.call["target_updates"], st.call["target_env_steps"]
     if tgt_e > st.n_env_steps and self.expert is None:
         raise ValueError("this run still has env steps to collect but the Trainer has no expert: load it with "
@@ -339,130 +296,5 @@ def _run(self: Trainer) -> dict:
         m.update(eval_return_mean=ev["mean"], eval_return_std=ev["std"], eval_returns=ev["returns"])
     if c.run_dir is not None: self.save(Path(c.run_dir) / "checkpoint")
     self._log(dict(kind="summary", **{k: v for k, v in m.items() if k not in ("loss_history", "eval_returns")}))
-    if self._loggers is not None: self._loggers.flush()
+    self.runlog.flush()
     return m
-
-# %% ../nbs/06_trainer.ipynb #f3442611
-@patch
-def ema_policy(self: Trainer) -> ChunkPolicy:
-    "A view of the policy whose network is the EMA of the weights (the raw policy when EMA is off)."
-    return self.policy if self.ema is None else self.policy.with_model(self.ema.module)
-
-@patch
-def eval_env(self: Trainer):
-    """A fresh env for evaluation (`fresh_env`). Only if none can be built is the training env itself used; its open
-    demonstration episode is then dropped (collected again from its seed), so evaluation never splices into it."""
-    env = fresh_env(self.env_id if self._env_is_id else self.env, self.env_kwargs)
-    if env is not None: return env
-    if self.collector.in_episode:
-        self.collector.drop_open_episode()
-        self.buffer.discard_open_episode()
-    return self.env
-
-# %% ../nbs/06_trainer.ipynb #ed1457a4
-@patch
-def evaluate(self: Trainer, n_episodes: int = 100, seeds=None, agent: str = "policy", batched: bool = True,
-             log: bool = True) -> dict:
-    """Mean/std/per-episode returns (and success, where the env reports it) of the EMA policy, or of the expert, on
-    `seeds` (default: `n_episodes` from `eval_seed`); `log`: a record in metrics.jsonl and the trackers."""
-    check_positive("n_episodes", n_episodes, integer=True)
-    check_choice("agent", agent, ("policy", "expert"))
-    c = self.cfg
-    seeds = list(range(c.eval_seed, c.eval_seed + n_episodes)) if seeds is None else [int(s) for s in seeds]
-    if agent == "expert" and self.expert is None: raise ValueError("This Trainer has no expert to evaluate.")
-    if agent == "policy" and self.n_updates == 0:
-        raise ValueError("The policy is not trained yet: this Trainer has done no gradient update (n_updates=0). "
-                         "Call train(total_timesteps=N) with N beyond config['warmup_steps'], or train(n_updates=N).")
-    g = torch.Generator(device=self.device).manual_seed(c.seed + 7)
-    who = self.ema_policy() if agent == "policy" else self.expert
-    out = dict(evaluate_agent(who, self.env_id if self._env_is_id else self.env, seeds, self.env_kwargs, batched, g,
-                              fallback_env=self.eval_env, show=c.progress if self.dist.is_main else False,
-                              every=c.progress_every), agent=agent)
-    if log: self._log(dict(kind="eval", agent=agent, n=len(seeds), n_updates=self.n_updates,
-                           **{k: out[k] for k in ("mean", "std", "success") if k in out}))
-    return out
-
-# %% ../nbs/06_trainer.ipynb #668803d8
-@patch
-def eval_seeds(self: Trainer, split: str = "val", n: Optional[int] = None) -> list:
-    """The first `n` seeds of the task protocol's `split` (all of them by default); without a task record, `n` (or
-    `eval_episodes`, or 50) validation seeds from `eval_seed`."""
-    c = self.cfg
-    if self.task is not None: return self.task.protocol.seeds(split, n)
-    if split != "val":
-        raise ValueError(f"eval_split={split!r}: env {self.env_id!r} has no task record, so no test seeds; register "
-                         "one (register_task) or evaluate on 'val' (seeds from eval_seed).")
-    n = n or c.eval_episodes or 50
-    return list(range(c.eval_seed, c.eval_seed + n))
-
-@patch
-def _eval_during(self: Trainer):
-    "Score the EMA policy on `eval_split`'s seeds, log the score, and keep the best policy in RUN_DIR/best."
-    c, st = self.cfg, self.state
-    seeds = self.eval_seeds(c.eval_split, c.eval_episodes or None)
-    ev = self.evaluate(len(seeds), seeds=seeds, log=False)
-    metric = self.task.protocol.metric if self.task is not None else "return"
-    value = Protocol(metric=metric).value(ev)
-    best = max((e["value"] for e in st.evals), default=-np.inf)
-    rec = dict(n_updates=st.n_updates, value=value, mean=ev["mean"], score=float(np.mean(ev["max_rewards"])),
-               **({"success": ev["success"]} if "success" in ev else {}))
-    st.evals.append(rec)
-    self._log(dict(kind="eval", agent="policy", split=c.eval_split, n=len(seeds), metric=metric, **rec))
-    if value > best and c.run_dir is not None: self.ema_policy().save(Path(c.run_dir) / "best")
-
-# %% ../nbs/06_trainer.ipynb #5858150d
-@patch
-def save(self: Trainer, path) -> Path:
-    "Write a checkpoint folder atomically (`write_checkpoint`); under torchrun only rank 0 writes (all ranks agree)."
-    path = Path(path)
-    if self._evaluate_only:
-        raise ValueError("this Trainer was loaded with buffer=False: saving it would write a checkpoint without its "
-                         "demonstrations. Save its policy instead: trainer.ema_policy().save(folder).")
-    if self.dist.is_main: write_checkpoint(path, lambda tmp: write_trainer_files(self, tmp))
-    self._last_ckpt_update, self._last_ckpt_time = self.n_updates, time.time()
-    return path
-
-@patch(cls_method=True)
-def load(cls: Trainer, path, expert: Any = None, env: Any = None, device: Optional[str] = None,
-         buffer: bool = True) -> Trainer:
-    """Rebuild a Trainer from a checkpoint folder (or a run folder holding `checkpoint/`); `resume()` finishes its call.
-    Pass `expert` to keep collecting (a registered task's is built in), `env` for an instance whose spec
-    could not be stored, `device` to move the run, `buffer=False` to skip the replay buffer (evaluation only: faster,
-    and possible when the buffer file is damaged)."""
-    return load_trainer(cls, path, expert, env, device, buffer)
-
-# %% ../nbs/06_trainer.ipynb #63c0f3c4
-@patch
-def _vision(self: Trainer, what: str) -> VisionObsEncoder:
-    "The network's vision encoder, or an error saying that `what` needs an image field."
-    enc = self.model.encoder
-    if not isinstance(enc, VisionObsEncoder):
-        raise ValueError(f"{what} needs image fields (uint8 (H, W, C)), but this trainer's observations are "
-                         f"{self.obs_spec.describe()} (obs_encoder={self.cfg.obs_encoder!r}).")
-    return enc
-
-@patch
-def _feature_buffer(self: Trainer) -> ReplayBuffer:
-    """The buffer with each image field replaced by the frozen encoder's (F,) features of its frames, made once per
-    buffer content and encoder weights (their version counters: a `load_state_dict` counts); windows at the same
-    positions as the buffer's."""
-    b, enc = self.buffer, self._vision("freeze_vision")
-    key = (id(b), len(b), b.n_episodes, b.n_evicted_episodes, tuple(p._version for p in enc.cameras.parameters()))
-    if self._features_key != key:
-        n = len(b)
-        obs = {k: enc.frame_features(k, v[:n]) if k in enc.images else v[:n] for k, v in b._obs.items()}
-        fb = ReplayBuffer(n, action_dim=b.action_dim, device=b.device, obs_spec=enc.feature_spec())
-        fb._write(obs, b._action[:n], b.episode_lengths)
-        self._features, self._features_key = fb, key
-        if self.ema is not None:                                      # the EMA's frozen copy: the same weights
-            self.ema.module.encoder.cameras.load_state_dict(enc.cameras.state_dict())
-    return self._features
-
-# %% ../nbs/06_trainer.ipynb #2c266f71
-@patch
-def _teacher_plans(self: Trainer):
-    """A student's targets for every buffer window when its teacher's τ is 0 (`teacher_plan_table`), built again
-    whenever the buffer's content may have changed; None otherwise (the teacher then plans per update)."""
-    key = (len(self.buffer), self.buffer.n_episodes, self.n_env_steps)
-    if self._plans_key != key: self._plans, self._plans_key = teacher_plan_table(self.teacher, self.buffer), key
-    return self._plans
