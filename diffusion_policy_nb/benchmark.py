@@ -17,6 +17,7 @@ from . import __version__
 from .core import check_positive, strict_json
 from .task import TASKS, Task, get_task
 from .policy import atomic_write
+from .config import Config
 from .checkpoint import find_checkpoint
 from .trainer import Trainer
 
@@ -66,7 +67,6 @@ def cell_settings(task: Task, preset: Optional[str] = None, n_updates: Optional[
     cfg = dict(p.config, **(config or {}))
     if "n_updates" in budget: updates = budget["n_updates"]
     else:                                                   # expert steps past the warm-up earn updates
-        from diffusion_policy_nb.config import Config
         c = Config.from_dict(cfg)
         updates = int(max(0, budget["total_timesteps"] - c.warmup_steps) * c.updates_per_step)
     if updates < 1: raise ValueError(f"task {task.name!r}: the budget {budget} gives no gradient update.")

@@ -104,7 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", allow_abbrev=False,
                        help="evaluate the policy of a run folder against its expert on fresh seeds")
     e.add_argument("run_dir")
-    e.add_argument("--episodes", type=int, default=100, help="evaluation episodes (default 100)")
+    e.add_argument("--episodes", type=int, default=None,
+                   help="evaluation episodes (default 100; with --split, all of the split's seeds)")
+    e.add_argument("--split", choices=("val", "test"), default=None,
+                   help="the seeds of the run's task protocol (dpnb tasks): validation or test (default: from "
+                        "--seed-start)")
     e.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
     e.add_argument("--seed-start", type=int, default=None, help="first evaluation seed (default: the run's eval_seed)")
     e.add_argument("--quiet", action="store_true", help=QUIET_HELP)
@@ -253,6 +257,7 @@ def _train(args) -> Optional[dict]:
         if args.total_timesteps is None and args.n_updates is None:
             args.total_timesteps, args.n_updates = preset[1].total_timesteps, preset[1].n_updates
     env, args.env_kwargs = resolve_env(args.env or "Pendulum-v1", args.env_kwargs)     # a task's name: its env
+    if args.env is not None: args.env = env                                        # (a resume compares the id)
     algo, args.env_kwargs = args.algo or "diffusion", args.env_kwargs or None
     run_dir = Path(args.run_dir or f"runs/{env.replace('/', '_')}-{algo}-seed{overrides.get('seed', Config.seed)}")
     created = not run_dir.exists()
@@ -419,19 +424,25 @@ def _bench(args) -> dict:
                 aggregate=res["aggregate"])
 
 def _eval(args) -> dict:
-    if args.episodes <= 0: raise ValueError(f"--episodes {args.episodes}: must be > 0.")
+    if args.episodes is not None and args.episodes <= 0: raise ValueError(f"--episodes {args.episodes}: must be > 0.")
     if args.seed_start is not None and args.seed_start < 0:
         raise ValueError(f"--seed-start {args.seed_start}: must be >= 0.")
+    if args.split is not None and args.seed_start is not None:
+        raise ValueError(f"--split {args.split} and --seed-start {args.seed_start}: give one (the split's seeds are "
+                         "the task protocol's).")
     if args.video < 0: raise ValueError(f"--video {args.video}: must be >= 0.")
     tr = Trainer.load(args.run_dir, buffer=False)                   # evaluation never reads the demonstrations
     if args.quiet: tr.cfg.progress = False
-    start = tr.cfg.eval_seed if args.seed_start is None else args.seed_start
-    seeds = list(range(start, start + args.episodes))
-    evp = tr.evaluate(args.episodes, seeds=seeds)
-    out = dict(run_dir=str(args.run_dir), n_updates=tr.n_updates, episodes=args.episodes, seed_start=start,
-               **_ev_fields("policy", evp))
+    if args.split is not None: seeds = tr.eval_seeds(args.split, args.episodes)      # the task protocol's
+    else:
+        start = tr.cfg.eval_seed if args.seed_start is None else args.seed_start
+        seeds = list(range(start, start + (args.episodes or 100)))
+    start = seeds[0]
+    evp = tr.evaluate(len(seeds), seeds=seeds)
+    out = dict(run_dir=str(args.run_dir), n_updates=tr.n_updates, episodes=len(seeds), seed_start=start,
+               **({"split": args.split} if args.split else {}), **_ev_fields("policy", evp))
     if tr.expert is not None:
-        eve = tr.evaluate(args.episodes, seeds=seeds, agent="expert")
+        eve = tr.evaluate(len(seeds), seeds=seeds, agent="expert")
         out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
     if args.video > 0:                                                # the first N evaluation seeds
         if not tr._env_is_id:

@@ -61,7 +61,7 @@ def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched
     if record: out.update(obs=res["obs"], actions=res["actions"])
     return out
 
-# %% ../nbs/05f_evaluate.ipynb #145ca71e
+# %% ../nbs/05f_evaluate.ipynb #ac42511c
 class RunEvaluation:
     """The evaluation methods of a run (the `Trainer`, `06_trainer`, inherits them): its EMA policy or its expert on
     fresh seeds, and its policy scored during training on the task protocol's seeds."""

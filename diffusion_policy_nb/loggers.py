@@ -166,7 +166,7 @@ def open_loggers(logger: str, run_dir, config: Optional[dict] = None, project: s
         raise
     return opened
 
-# %% ../nbs/05j_loggers.ipynb #20ce6908
+# %% ../nbs/05j_loggers.ipynb #c0226cf7
 class RunLog:
     "A run's records: `metrics.jsonl` and the trackers of `cfg.logger` (see above); `cfg` is read at each call."
     def __init__(self, cfg, active: bool = True, tracker_config: Optional[Callable] = None):
