@@ -57,7 +57,7 @@ class Trainer(RunEvaluation, RunCheckpoints):
             raise ValueError(f"freeze_vision=True freezes image encoders, but obs_encoder={c.obs_encoder!r} on "
                              f"{self.obs_spec.describe()} has none: it needs an image field (uint8 (H, W, C)).")
         self.action_dim = int(np.prod(self.env.action_space.shape))
-        self.task = task_for_env(self.env_id, self.env_kwargs) if self._env_is_id else None    # its registry record
+        self.task = task_for_env(self.env_id, self.env_kwargs)               # its registry record (by the env's id)
         name = self.env_id or type(self.env).__name__
         self.expert, c.dataset = demonstrations(self.task, expert, c.dataset, c.seed, _require_data, name)
         self.dist, self.device = init_distributed(c.device, c.dist_timeout)   # one process unless under torchrun
