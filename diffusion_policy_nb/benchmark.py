@@ -56,7 +56,8 @@ def cell_settings(task: Task, preset: Optional[str] = None, n_updates: Optional[
                   total_timesteps: Optional[int] = None, eval_every: Optional[int] = None, eval_last_k: int = 10,
                   test_episodes: Optional[int] = None, config: Optional[dict] = None) -> dict:
     """Everything that decides a cell's result, checked before any training: the preset, the budget (the preset's
-    unless given), evaluations during training (default: 10 over the run), test episodes, config overrides."""
+    unless given), evaluations during training (default: 20 over the run, so the last 10 span its second half), test
+    episodes, config overrides."""
     p = task.preset(preset)
     name = preset or next(iter(task.presets))
     if n_updates is not None and total_timesteps is not None:
@@ -70,7 +71,7 @@ def cell_settings(task: Task, preset: Optional[str] = None, n_updates: Optional[
         c = Config.from_dict(cfg)
         updates = int(max(0, budget["total_timesteps"] - c.warmup_steps) * c.updates_per_step)
     if updates < 1: raise ValueError(f"task {task.name!r}: the budget {budget} gives no gradient update.")
-    eval_every = max(1, updates // 10) if eval_every is None else check_positive("eval_every", eval_every, integer=True)
+    eval_every = max(1, updates // 20) if eval_every is None else check_positive("eval_every", eval_every, integer=True)
     if eval_every > updates:
         raise ValueError(f"eval_every={eval_every} is larger than the run's {updates} updates: no evaluation would run "
                          "during training.")
@@ -161,8 +162,9 @@ def results_table(results: dict) -> str:
         if agg["metric"] == "success": figs = ["success"]
         if not rows:
             rows += ["| task | checkpoint | " + " | ".join(figs) + " |", "|---|---|" + "---|" * len(figs)]
-        label = dict(final=f"final ({st['updates']:,} updates)", best="best during training",
-                     last_k_mean=f"mean of last {st['eval_last_k']} during training")
+        n_ev = st["updates"] // st["eval_every"]
+        label = dict(final=f"final ({st['updates']:,} updates)", best=f"best of {n_ev} during training",
+                     last_k_mean=f"mean of the last {min(st['eval_last_k'], n_ev)} of {n_ev} during training")
         for stage in ("final", "best", "last_k_mean"):
             if stage in agg:
                 cells = " | ".join(_fmt(agg[stage][f], f) if f in agg[stage] else "-" for f in figs)
