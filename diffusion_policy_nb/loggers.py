@@ -205,9 +205,12 @@ class RunLog:
         self.last = (now, step)
         return (step - s) / (now - t) if now > t and step > s else None
 
-    def start(self, step: int): self.last = (time.time(), step)
+    def start(self, step: int):
+        "Start counting `rate` from `step`, now (a train call's start)."
+        self.last = (time.time(), step)
 
     def flush(self):
+        "Flush the trackers' buffered events to their files."
         if self.trackers is not None: self.trackers.flush()
 
     def close(self):
