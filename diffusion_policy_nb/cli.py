@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--n-updates", type=int, default=None, help="gradient updates per run (default: the preset's)")
     b.add_argument("--total-timesteps", type=int, default=None, help="expert env steps per run (default: the preset's)")
     b.add_argument("--eval-every", type=int, default=None,
-                   help="updates between evaluations on the test seeds during training (default: a twentieth of the run)")
+                   help="updates between evaluations on the test seeds during training (default: a twentieth of "
+                        "the run)")
     b.add_argument("--eval-last-k", type=int, default=10, help="report the mean of the last K evaluations (default 10)")
     b.add_argument("--test-episodes", type=int, default=None, help="test episodes (default: the task protocol's)")
     b.add_argument("--config", type=_json_dict, default=None, help="config overrides on top of the preset, as JSON")
