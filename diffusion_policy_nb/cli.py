@@ -14,13 +14,13 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .core import strict_json
-from .config import ALGOS, TYPE_PARSERS, Config
+from .config import ALGOS, CONFIG_CHOICES, TYPE_PARSERS, Config, config_help
 from .trainer import Trainer
 from . import pretrain as _pretrain       # Trainer.pretrain_vision
 from .student import round_updates      # and Trainer.distill, on-policy rounds
 from .benchmark import results_table, run_benchmark
 from .checkpoint import find_checkpoint
-from .task import TASKS, find_preset, resolve_env, task_for_env, tasks_table
+from .task import TASKS, find_preset, get_task, resolve_env, task_for_env, tasks_table
 from .rollout import run_episodes
 from .distributed import torchrun_job
 from .video import VIDEO_FORMATS, record_videos
@@ -40,6 +40,40 @@ def _json_dict(s: str) -> dict:
     except json.JSONDecodeError as e: raise argparse.ArgumentTypeError(f"expected a JSON object, got {s!r}: {e}")
     if not isinstance(d, dict): raise argparse.ArgumentTypeError(f"expected a JSON object, got {s!r}")
     return d
+
+class _BoolFlag(argparse.Action):
+    "A boolean config key: `--amp`, `--no-amp`, or the value form `--amp false`."
+    def __init__(self, option_strings, dest, **kw):
+        super().__init__(option_strings, dest, nargs="?", type=_bool, metavar="true|false", **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if option_string.startswith("--no-"):
+            if values is not None: raise argparse.ArgumentError(self, f"{option_string} takes no value")
+            values = False
+        setattr(namespace, self.dest, True if values is None else values)
+
+class _HelpFormatter(argparse.HelpFormatter):
+    "Shows a boolean key as `--amp [true|false], --no-amp`."
+    def _format_action_invocation(self, action):
+        if not isinstance(action, _BoolFlag): return super()._format_action_invocation(action)
+        return ", ".join(s if s.startswith("--no-") else f"{s} [true|false]" for s in action.option_strings)
+
+_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "Optional[str]": "TEXT"}
+
+def _add_config_flags(group, skip=("run_dir", "eval_episodes")):
+    "One flag per `Config` key; its help is the field's comment (`config_help`), its choices and its default."
+    helps = config_help()
+    for f in fields(Config):
+        if f.name in skip: continue
+        flags = [f"--{_flag(f.name)}"] + ([f"--{f.name}"] if "_" in f.name else [])   # --learning-rate, --learning_rate
+        text = f"{helps[f.name]} (default {f.default!r})".replace("%", "%%")
+        if f.type in ("bool", "Optional[bool]"):
+            group.add_argument(*flags, f"--no-{_flag(f.name)}", dest=f.name, action=_BoolFlag, default=None, help=text)
+            continue
+        ch = CONFIG_CHOICES.get(f.name)
+        metavar = ("{" + ",".join(ch) + "}" if ch else "{none,tensorboard,wandb}[,...]" if f.name == "logger"
+                   else _METAVARS[f.type])
+        group.add_argument(*flags, dest=f.name, type=TYPE_PARSERS[f.type], default=None, metavar=metavar, help=text)
 
 IMPORT_HELP = ("a Python module or .py file to import first, e.g. one that registers your own tasks with "
                "register_task (repeatable)")
@@ -68,9 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Diffusion Policy: train on expert demonstrations, evaluate runs.",
                                 allow_abbrev=False)  # --eval-episodes must not silently mean another flag
     sub = p.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", allow_abbrev=False,
+    t = sub.add_parser("train", allow_abbrev=False, formatter_class=_HelpFormatter,
                        help="collect demonstrations, train, evaluate; resumes if RUN_DIR holds an unfinished run")
-    t.add_argument("--algo", default=None, choices=ALGOS, help="default diffusion")
+    t.add_argument("--algo", default=None, choices=ALGOS,
+                   help="diffusion (Diffusion Policy) or bc (the same network regressing the action chunk; a baseline) "
+                        "(default diffusion)")
     t.add_argument("--env", default=None, help="a task's name (dpnb tasks) or a gymnasium id with a continuous Box "
                    "action space (default Pendulum-v1)")
     t.add_argument("--total-timesteps", "--total_timesteps", type=int, default=None,
@@ -79,8 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="train on the dataset only, this many updates")
     t.add_argument("--env-kwargs", "--env_kwargs", dest="env_kwargs", type=_json_dict, default=None,
                    help='keyword arguments for gym.make, as JSON, e.g. \'{"obs_type": "state"}\'')
-    t.add_argument("--eval-episodes-final", type=int, default=100,
-                   help="episodes for the final evaluation (policy and expert)")
+    t.add_argument("--eval-episodes-final", type=int, default=None, metavar="N",
+                   help="episodes of the final evaluation of policy and expert: the first N of the task protocol's "
+                        "test seeds (default: all of them; an env without a task record: 100 seeds from --eval-seed)")
     t.add_argument("--preset", default=None,
                    help="a task's named preset (dpnb tasks lists them: " + ", ".join(sorted(
                         p for tk in TASKS.values() for p in tk.presets)) + ") with its env and budget; explicit "
@@ -94,16 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--video", type=int, default=1, metavar="N",
                    help="episodes of the trained policy to write to RUN_DIR/videos (default 1; 0: none)")
     t.add_argument("--video-format", choices=VIDEO_FORMATS, default="gif", help="gif (Pillow) or mp4 (the video extra)")
-    g = t.add_argument_group("config (names and defaults of trainer.Config)")
-    conv = dict(TYPE_PARSERS, **{"bool": _bool, "Optional[bool]": _bool})    # the Config's type map; booleans from text
-    for f in fields(Config):
-        if f.name in ("run_dir", "eval_episodes"): continue
-        g.add_argument(f"--{f.name.replace('_', '-')}", f"--{f.name}", dest=f.name, type=conv[f.type], default=None,
-                       help=f"default {f.default!r}")
-    t.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None, help="default runs/<env>-<algo>-seed<seed>")
+    _add_config_flags(t.add_argument_group("config (the keys of Config: what each does, and its default)"))
+    t.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None,
+                   help="the run folder: checkpoints, metrics, plots, videos (default runs/<env>-<algo>-seed<seed>)")
     e = sub.add_parser("eval", allow_abbrev=False,
                        help="evaluate the policy of a run folder against its expert on fresh seeds")
-    e.add_argument("run_dir")
+    e.add_argument("run_dir", help="a run folder written by dpnb train (or its checkpoint folder)")
     e.add_argument("--episodes", type=int, default=None,
                    help="evaluation episodes (default 100; with --split, all of the split's seeds)")
     e.add_argument("--split", choices=("val", "test"), default=None,
@@ -123,8 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--steps", type=int, default=1, help="the student's network evaluations per plan (default 1)")
     d.add_argument("--init", choices=("teacher", "scratch"), default="teacher",
                    help="start from the teacher's weights (default) or from new ones")
-    d.add_argument("--learning-rate", "--learning_rate", type=float, default=None, help="default: the teacher's")
-    d.add_argument("--batch-size", "--batch_size", type=int, default=None, help="default: the teacher's")
+    d.add_argument("--learning-rate", "--learning_rate", type=float, default=None,
+                   help="the student's peak learning rate (default: the teacher's)")
+    d.add_argument("--batch-size", "--batch_size", type=int, default=None,
+                   help="the student's windows per update (default: the teacher's)")
     d.add_argument("--on-policy-rounds", type=int, default=0, metavar="R",
                    help="then R rounds of the student's own episodes, labelled by the teacher (06_trainer; default 0)")
     d.add_argument("--on-policy-episodes", type=int, default=50, metavar="E", help="episodes per round (default 50)")
@@ -132,12 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="updates per round (default: the rounds together get half of --n-updates)")
     d.add_argument("--eval-episodes-final", type=int, default=100,
                    help="episodes for the final evaluation of student and teacher, on the same seeds (0: none)")
-    d.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None, help="default TEACHER_DIR-student<steps>")
+    d.add_argument("--run-dir", "--run_dir", dest="run_dir", default=None,
+                   help="the student's run folder (default TEACHER_DIR-student<steps>)")
     d.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     d.add_argument("--logger", default=None, help="the student's trackers beside metrics.jsonl, as --logger of train "
                    "(tensorboard, wandb or tensorboard,wandb; default none)")
     k = sub.add_parser("tasks", allow_abbrev=False, help="list the registered tasks: env, demonstrations, protocol, "
-                       "presets")
+                       "presets; with names, each preset's budget and config values")
+    k.add_argument("names", nargs="*", metavar="TASK", help="tasks whose presets to show in full (default: list all)")
     k.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
     b = sub.add_parser("bench", allow_abbrev=False,
                        help="train each task with each training seed, score on the task's test seeds, and write one "
@@ -259,6 +296,10 @@ def _train(args) -> Optional[dict]:
             args.total_timesteps, args.n_updates = preset[1].total_timesteps, preset[1].n_updates
     env, args.env_kwargs = resolve_env(args.env or "Pendulum-v1", args.env_kwargs)     # a task's name: its env
     if args.env is not None: args.env = env                                        # (a resume compares the id)
+    task = task_for_env(env, args.env_kwargs)
+    if task is not None and args.eval_episodes_final:                   # more test episodes than seeds: now, not later
+        try: task.protocol.seeds("test", args.eval_episodes_final)
+        except ValueError as e: raise ValueError(f"--eval-episodes-final {args.eval_episodes_final}: {e}") from None
     algo, args.env_kwargs = args.algo or "diffusion", args.env_kwargs or None
     run_dir = Path(args.run_dir or f"runs/{env.replace('/', '_')}-{algo}-seed{overrides.get('seed', Config.seed)}")
     created = not run_dir.exists()
@@ -327,11 +368,15 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
     if not tr.dist.is_main: return None
     out = {k: v for k, v in metrics.items() if k not in ("loss_history", "eval_returns")}
     evp = eve = None
-    if args.eval_episodes_final > 0:
-        evp = tr.evaluate(args.eval_episodes_final)
-        out.update(_ev_fields("eval", evp))
+    n_final = args.eval_episodes_final
+    if n_final != 0:                                       # a task's test seeds, as its published figures use
+        seeds = (tr.eval_seeds("test", n_final) if tr.task is not None
+                 else list(range(tr.cfg.eval_seed, tr.cfg.eval_seed + (n_final or 100))))
+        evp = tr.evaluate(len(seeds), seeds=seeds)
+        out.update(_ev_fields("eval", evp), eval_seeds="test" if tr.task is not None else "eval_seed",
+                   eval_seed_start=seeds[0], eval_episodes=len(seeds))
         if tr.expert is not None:
-            eve = tr.evaluate(args.eval_episodes_final, agent="expert")
+            eve = tr.evaluate(len(seeds), seeds=seeds, agent="expert")
             out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
     write_plots(tr, run_dir, evp, eve)
     if args.video > 0 and tr.ready and tr._env_is_id:
@@ -414,7 +459,15 @@ def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
                          "or give another --run-dir for a new run.")
 
 def _tasks(args) -> None:
-    print(tasks_table())
+    if not args.names: print(tasks_table()); return
+    for name in args.names:
+        task = get_task(name)
+        print(f"{task.name}: {task.about} ({task.env_id})")
+        for pname, pr in task.presets.items():
+            budget = ", ".join(f"{k}={v:,}" for k, v in pr.budget().items())
+            extra = f", pretrain_vision={pr.pretrain_vision:,}" if pr.pretrain_vision else ""
+            print(f"  preset {pname}: {budget}{extra}; {pr.about}")
+            for k, v in pr.config.items(): print(f"    --{_flag(k)} {v}")
 
 def _bench(args) -> dict:
     out = args.out or "runs/bench-" + "+".join(args.tasks)

@@ -6,8 +6,9 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/config.html.md""
 
 # %% ../nbs/05b_config.ipynb #2f29935e
 from __future__ import annotations
-import os
+import ast, importlib.util, io, os, tokenize
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Optional
 
 import numpy as np
@@ -22,7 +23,7 @@ from .policy import BCPolicy, ChunkPolicy, DiffusionPolicy
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['SEED_KEYS', 'ALGOS', 'LOGGERS', 'TYPE_PARSERS', 'Config']
+__all__ = ['SEED_KEYS', 'ALGOS', 'LOGGERS', 'TYPE_PARSERS', 'CONFIG_CHOICES', 'Config', 'config_help']
 
 # %% ../nbs/05b_config.ipynb #d1c1dc30
 @dataclass
@@ -134,7 +135,7 @@ _NONNEG_INT = ("warmup_steps", "seed", "lr_warmup", "eval_episodes", "eval_seed"
 _POSITIVE_FLOAT = ("learning_rate", "beta_start", "beta_end", "updates_per_step", "dist_timeout")
 _NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature",
                  "progress_every", "checkpoint_interval")
-_CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
+CONFIG_CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
                 lr_schedule=("cosine", "constant"), obs_encoder=("auto", *ENCODERS),
                 vision_backbone=tuple(BACKBONES), eval_split=("val", "test"))
 
@@ -169,7 +170,7 @@ def validate(self: Config) -> Config:
     for k in _NONNEG_INT: check_positive(f"config[{k!r}]", getattr(self, k), integer=True, allow_zero=True)
     for k in _POSITIVE_FLOAT: check_positive(f"config[{k!r}]", getattr(self, k))
     for k in _NONNEG_FLOAT: check_positive(f"config[{k!r}]", getattr(self, k), allow_zero=True)
-    for k, ch in _CHOICES.items(): check_choice(f"config[{k!r}]", getattr(self, k), ch)
+    for k, ch in CONFIG_CHOICES.items(): check_choice(f"config[{k!r}]", getattr(self, k), ch)
     if self.n_inference_steps > self.n_diffusion_steps:
         raise ValueError(f"config['n_inference_steps']={self.n_inference_steps} must be <= "
                          f"config['n_diffusion_steps']={self.n_diffusion_steps}.")
@@ -198,6 +199,25 @@ def validate(self: Config) -> Config:
         if self.run_dir is None:
             raise ValueError(f"config['logger']={self.logger!r} writes into the run folder: give config['run_dir'].")
     return self
+
+# %% ../nbs/05b_config.ipynb #a88fc37b
+def config_help() -> dict:
+    "Each `Config` key's help: the comment lines just above its field and the comment on its line, from the source."
+    src = Path(importlib.util.find_spec(__package__ or "diffusion_policy_nb").submodule_search_locations[0],
+               "config.py").read_text()
+    comments = {tok.start[0]: tok.string.lstrip("#").strip()
+                for tok in tokenize.generate_tokens(io.StringIO(src).readline) if tok.type == tokenize.COMMENT}
+    lines = src.splitlines()
+    cls = next(n for n in ast.parse(src).body if isinstance(n, ast.ClassDef) and n.name == "Config")
+    out = {}
+    for node in cls.body:
+        if not isinstance(node, ast.AnnAssign): continue
+        above, j = [], node.lineno - 1
+        while j in comments and lines[j - 1].lstrip().startswith("#") and not comments[j].startswith("---"):
+            above.insert(0, comments[j]); j -= 1                                    # whole-line comments above
+        inline = [comments[node.lineno]] if node.lineno in comments else []
+        out[node.target.id] = " ".join(above + inline)
+    return out
 
 # %% ../nbs/05b_config.ipynb #24002526
 @patch

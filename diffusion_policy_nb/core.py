@@ -27,10 +27,7 @@ def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     "Raise a `ValueError` naming `name` unless `value` is one of `choices`; suggest the closest choice."
     choices = list(choices)
     if value in choices: return value
-    hint = ""
-    if isinstance(value, str):
-        close = difflib.get_close_matches(value, [str(c) for c in choices], n=1)
-        if close: hint = f" Did you mean {close[0]!r}?"
+    hint = closest(value, [str(c) for c in choices]) if isinstance(value, str) else ""
     raise ValueError(f"{name}={value!r} is not valid; choose one of {choices}.{hint}")
 
 def check_positive(name: str, value: Any, integer: bool = False, allow_zero: bool = False) -> Any:
@@ -45,8 +42,10 @@ def check_positive(name: str, value: Any, integer: bool = False, allow_zero: boo
     return value
 
 def closest(name: str, choices: Sequence[str]) -> str:
-    "A ' Did you mean ...?' hint for a misspelt `name`, or ''."
-    close = difflib.get_close_matches(name, list(choices), n=1)
+    "A ' Did you mean ...?' hint for a misspelt or shortened `name`, or ''."
+    choices = list(choices)
+    prefixed = [c for c in choices if c.lower().startswith(name.lower())] if name else []  # 'dpm' -> 'dpmsolver++'
+    close = prefixed[:1] if len(prefixed) == 1 else difflib.get_close_matches(name, choices, n=1)
     return f" Did you mean {close[0]!r}?" if close else ""
 
 # %% ../nbs/00_core.ipynb #1cd6d2b3

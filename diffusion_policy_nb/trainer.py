@@ -210,9 +210,9 @@ def _update(self: Trainer):
 # %% ../nbs/06_trainer.ipynb #2a527d35
 @patch
 def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = None) -> dict:
-    "Collect `total_timesteps` expert env steps with interleaved updates (see above), or do `n_updates` on the buffer."
+    "Collect `total_timesteps` expert steps with interleaved updates, or do `n_updates` (0 with steps: collect only)."
     check_positive("total_timesteps", total_timesteps, integer=True, allow_zero=True)
-    if n_updates is not None: check_positive("n_updates", n_updates, integer=True)
+    if n_updates is not None: check_positive("n_updates", n_updates, integer=True, allow_zero=total_timesteps > 0)
     if total_timesteps > 0 and self.expert is None:
         raise ValueError("train(total_timesteps>0) needs an expert to collect demonstrations; this Trainer has only a "
                          "dataset: use train(n_updates=N).")
@@ -222,11 +222,11 @@ def train(self: Trainer, total_timesteps: int = 0, n_updates: Optional[int] = No
     c, st = self.cfg, self.state
     warm_left = max(0, c.warmup_steps - st.n_env_steps)
     planned = int(max(0, total_timesteps - warm_left) * c.updates_per_step) if n_updates is None else n_updates
-    if planned == 0:
-        warnings.warn(f"train(total_timesteps={total_timesteps}) ends within the warm-up (config['warmup_steps']="
-                      f"{c.warmup_steps} expert steps before the first update, {warm_left} of them left): it collects "
-                      "but performs no gradient update. Collect more steps, or lower warmup_steps.", RuntimeWarning,
-                      stacklevel=2)
+    if planned == 0 and n_updates is None:                          # refused before any env step
+        raise ValueError(f"train(total_timesteps={total_timesteps}) ends within the warm-up (config['warmup_steps']="
+                         f"{c.warmup_steps} expert steps before the first update, {warm_left} of them left), so no "
+                         f"gradient update would run and there would be no loss to report. Give total_timesteps > "
+                         f"{warm_left}, a smaller warmup_steps, or n_updates=0 to collect only.")
     if total_timesteps == 0 and self.buffer.n_episodes == 0:
         raise ValueError("train(n_updates=...) needs demonstrations in the buffer: give config['dataset'] or collect "
                          "first.")
