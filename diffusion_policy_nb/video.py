@@ -18,7 +18,7 @@ from .rollout import make_env, run_episodes
 from .buffer import _need
 
 # %% auto #0
-__all__ = ['VIDEO_FORMATS', 'render_env', 'gif_frame_ms', 'write_video', 'video_frames', 'record_videos']
+__all__ = ['VIDEO_FORMATS', 'render_env', 'gif_frame_ms', 'write_video', 'video_frames', 'record_videos', 'show_gif']
 
 # %% ../nbs/05h_video.ipynb #66d0b6e5
 def render_env(env: str, env_kwargs: Optional[dict] = None) -> gym.Env:
@@ -111,3 +111,12 @@ def record_videos(agent: Callable, env: str, seeds: Sequence[int], folder, env_k
         out.append(dict(path=str(p), seed=int(s), **{"return": float(res["returns"][k])},
                         length=int(res["lengths"][k]), fps=float(fps)))
     return out
+
+# %% ../nbs/05h_video.ipynb #543d7ea3
+def show_gif(gif, alt: str = "rollout"):
+    "A displayable markdown image of `gif` (a path or the file's bytes), inline as a data URI."
+    from IPython.display import Markdown
+    import base64
+    data = Path(gif).read_bytes() if isinstance(gif, (str, os.PathLike)) else bytes(gif)
+    if data[:6] not in (b"GIF87a", b"GIF89a"): raise ValueError(f"show_gif: {str(gif)[:80]!r} is not a GIF.")
+    return Markdown(f"![{alt}](data:image/gif;base64,{base64.b64encode(data).decode()})")

@@ -7,7 +7,9 @@ Without --no-proc it first runs `nbdev-proc-nbs` and fails on its errors (a cell
 and on nbdev's warning about cells that mix imports with other code (nbdev issue 810: such cells break the build).
 Checks, each failing the run with the page named:
 - every notebook in nbs/ has a page, and a sidebar entry of nbs/_quarto.yml covers it;
-- a page holds each figure of its processed notebook (one <img> per image output) and no error output;
+- a page holds each figure of its processed notebook (one <img> per image output, or per inline image of a markdown
+  output) and no error output; image/gif outputs count but are not shown (Quarto's and nbconvert's templates drop
+  them): GIFs go through `show_gif`;
 - every page has a title (the notebook's first `# ` heading).
 Prints a JSON report: pages, figures per page, seconds.
 """
@@ -39,9 +41,11 @@ def sidebar_globs(quarto_yml: Path) -> list:
 
 
 def n_images(nb) -> int:
-    "Image outputs of a notebook's code cells (what the page must show), counted before rendering."
+    """Image outputs of a notebook's code cells (what the page must show), counted before rendering: image outputs, and
+    markdown outputs holding an inline image (a GIF shown with `show_gif`)."""
     return sum(1 for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
-               if any(k.startswith("image/") for k in o.get("data", {})))
+               if any(k.startswith("image/") for k in o.get("data", {}))
+               or "](data:image/" in "".join(o.get("data", {}).get("text/markdown", "")))
 
 
 def render(proc: Path, out: Path, only: str = "") -> dict:
@@ -70,9 +74,6 @@ def render(proc: Path, out: Path, only: str = "") -> dict:
                                                  "attachments")]:
                 del c[k]                                    # nbdev's working keys (has_sd, ...) are not nbformat's
             c.metadata.pop("execution", None)               # its timings, not in nbformat's schema either
-            for o in c.get("outputs", []):                  # GIFs (rollouts): nbconvert's templates skip image/gif
-                gif = o.get("data", {}).pop("image/gif", None)
-                if gif: o["data"]["text/html"] = f'<img src="data:image/gif;base64,{"".join(gif).strip()}">'
             lines = c.source.splitlines()
             if c.cell_type == "code" and any(re.match(r"#\|\s*echo:\s*false", l) for l in lines):
                 c.metadata["tags"] = ["remove_input"]
