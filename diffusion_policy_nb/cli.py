@@ -463,6 +463,7 @@ def _tasks(args) -> None:
     for name in args.names:
         task = get_task(name)
         print(f"{task.name}: {task.about} ({task.env_id})")
+        if task.config: print("  task defaults: " + ", ".join(f"--{_flag(k)} {v}" for k, v in task.config.items()))
         for pname, pr in task.presets.items():
             budget = ", ".join(f"{k}={v:,}" for k, v in pr.budget().items())
             extra = f", pretrain_vision={pr.pretrain_vision:,}" if pr.pretrain_vision else ""

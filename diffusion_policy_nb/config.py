@@ -67,9 +67,10 @@ class Config:
     eta: float = 0.0                     # DDIM stochasticity
     prediction_type: str = "epsilon"     # "epsilon", "sample" or "v_prediction"
     clip_sample: bool = True             # clip x̂0 to [-1, 1] while sampling
-    # τ of x_T ~ N(0, τ² I) when acting: 0 = one deterministic plan per observation (best on Pendulum),
-    # 1 = sample every mode (multimodal tasks)
-    sample_temperature: float = 0.0
+    # τ of x_T ~ N(0, τ² I) when acting: 0 = one deterministic plan per observation (what the Pendulum task sets),
+    # 1 = the learned distribution; 0.7 keeps both routes of the two-route task (09_multimodal); a task record may
+    # set its own (03d_task)
+    sample_temperature: float = 0.7
     updates_per_step: float = 1.0        # gradient updates per env step after warm-up
     # DART: std of Gaussian noise added to the *executed* expert action (fraction of the action range);
     # the buffer stores the clean label

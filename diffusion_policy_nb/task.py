@@ -17,7 +17,7 @@ from .buffer import DATASET_ADAPTERS
 
 # %% auto #0
 __all__ = ['METRICS', 'SPLITS', 'TASKS', 'Protocol', 'Preset', 'Task', 'register_task', 'get_task', 'find_preset', 'task_for_env',
-           'demonstrations', 'resolve_env', 'tasks_table']
+           'demonstrations', 'task_config', 'resolve_env', 'tasks_table']
 
 # %% ../nbs/03d_task.ipynb #f3aac5d9
 METRICS = ("return", "score", "success")
@@ -108,6 +108,9 @@ class Task:
     vision_targets: Optional[Callable] = None   # vision_targets(dataset path) -> (N, D): what each stored frame shows
                                                 # (e.g. the object's pose), for `Trainer.pretrain_vision`
     presets: dict = field(default_factory=dict)      # name -> Preset; the first one is the task's default
+    # `Config` defaults that belong to the task, under any config a run gives (e.g. Pendulum, one good action per
+    # state, acts with sample_temperature=0); keep them to what the task decides, not tuning
+    config: dict = field(default_factory=dict)
     about: str = ""                         # one line for `dpnb tasks`
     references: dict = field(default_factory=dict)   # published figures of peers: source -> figures (as published)
 
@@ -185,6 +188,12 @@ def demonstrations(task: Optional[Task], expert=None, dataset=None, seed: int = 
                          "register a task with its expert (register_task). Registered tasks: "
                          f"{', '.join(f'{t.name} ({t.env_id})' for t in TASKS.values())}.")
     return expert, dataset
+
+def task_config(env, env_kwargs: Optional[dict] = None, config: Optional[dict] = None) -> dict:
+    "A run's `config` over the defaults of the task of `env` (a task name or an env id with `env_kwargs`)."
+    env, env_kwargs = resolve_env(env, env_kwargs)
+    task = task_for_env(env, env_kwargs) if isinstance(env, str) else None
+    return dict(task.config if task is not None else {}, **(config or {}))
 
 def resolve_env(env, env_kwargs: Optional[dict] = None) -> tuple:
     "`(env, env_kwargs)` with a task name replaced by its env id and the task's env kwargs (given ones win)."

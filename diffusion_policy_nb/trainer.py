@@ -19,7 +19,7 @@ from .core import Progress, check_choice, check_positive, seed_everything
 from .buffer import ReplayBuffer, ObsSpec, keys_from_text
 from .encoder import resolve_encoder
 from .rollout import make_env
-from .task import demonstrations, resolve_env, task_for_env
+from .task import demonstrations, resolve_env, task_config, task_for_env
 from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
 from .config import Config, ALGOS
 from .optim import Optimization, lr_factor
@@ -45,7 +45,7 @@ class Trainer(RunEvaluation, RunCheckpoints):
             if "seed" in config and config["seed"] != seed:
                 raise ValueError(f"seed={seed} and config['seed']={config['seed']} disagree; give one of them.")
             config["seed"] = seed
-        self.cfg = c = Config.from_dict(config)
+        self.cfg = c = Config.from_dict(task_config(env, env_kwargs, config))     # the task's defaults under yours
         if c.run_dir is not None: check_writable(Path(c.run_dir))
         env, env_kwargs = resolve_env(env, env_kwargs)                       # a task's name: its env and kwargs
         self.algo, self.env_kwargs = algo, dict(env_kwargs or {})
