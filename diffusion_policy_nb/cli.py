@@ -368,10 +368,10 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
     if not tr.dist.is_main: return None
     out = {k: v for k, v in metrics.items() if k not in ("loss_history", "eval_returns")}
     evp = eve = None
-    n_final = args.eval_episodes_final
-    if n_final != 0:                                       # a task's test seeds, as its published figures use
-        seeds = (tr.eval_seeds("test", n_final) if tr.task is not None
-                 else list(range(tr.cfg.eval_seed, tr.cfg.eval_seed + (n_final or 100))))
+    n_final = args.eval_episodes_final                     # a task's test seeds, as its published figures use
+    seeds = (tr.eval_seeds("test", n_final or None) if tr.task is not None
+             else list(range(tr.cfg.eval_seed, tr.cfg.eval_seed + (n_final or 100))))
+    if n_final != 0:
         evp = tr.evaluate(len(seeds), seeds=seeds)
         out.update(_ev_fields("eval", evp), eval_seeds="test" if tr.task is not None else "eval_seed",
                    eval_seed_start=seeds[0], eval_episodes=len(seeds))
@@ -379,8 +379,8 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
             eve = tr.evaluate(len(seeds), seeds=seeds, agent="expert")
             out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])
     write_plots(tr, run_dir, evp, eve)
-    if args.video > 0 and tr.ready and tr._env_is_id:
-        seeds = range(tr.cfg.eval_seed, tr.cfg.eval_seed + args.video)
+    if args.video > 0 and tr.ready and tr._env_is_id:                # the final evaluation's first episodes
+        seeds = seeds[:args.video] if len(seeds) >= args.video else range(seeds[0], seeds[0] + args.video)
         try: out["videos"] = [v["path"] for v in record_videos(tr.ema_policy(), tr.env_id, seeds, run_dir / "videos",
                                                                 tr.env_kwargs, args.video_format)]
         except (ValueError, ImportError) as e:                       # the run is fine; only its video is missing
