@@ -239,7 +239,8 @@ register_task(Task(
     about="swing up and balance; the energy-pumping + LQR expert"))
 register_task(Task(
     "dict-pendulum", DICT_PENDULUM_ID, expert=lambda seed: FieldsExpert(PendulumExpert(), ["angle", "velocity"]),
-    protocol=PENDULUM_PROTOCOL, config=PENDULUM_CONFIG, about="Pendulum with named observation fields {'angle': (2,), 'velocity': (1,)}"))
+    protocol=PENDULUM_PROTOCOL, config=PENDULUM_CONFIG,
+    about="Pendulum with named observation fields {'angle': (2,), 'velocity': (1,)}"))
 
 # %% ../nbs/04_experts.ipynb #fa89602e
 def pendulum_initial_states(seeds: Sequence[int]) -> np.ndarray:
