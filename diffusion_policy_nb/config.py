@@ -137,8 +137,8 @@ _POSITIVE_FLOAT = ("learning_rate", "beta_start", "beta_end", "updates_per_step"
 _NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature",
                  "progress_every", "checkpoint_interval")
 CONFIG_CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
-                lr_schedule=("cosine", "constant"), obs_encoder=("auto", *ENCODERS),
-                vision_backbone=tuple(BACKBONES), eval_split=("val", "test"))
+                      lr_schedule=("cosine", "constant"), obs_encoder=("auto", *ENCODERS),
+                      vision_backbone=tuple(BACKBONES), eval_split=("val", "test"))
 
 def _check_type(name, value, typ):
     ok = {"int": lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool),
@@ -204,8 +204,7 @@ def validate(self: Config) -> Config:
 # %% ../nbs/05b_config.ipynb #a88fc37b
 def config_help() -> dict:
     "Each `Config` key's help: the comment lines just above its field and the comment on its line, from the source."
-    src = Path(importlib.util.find_spec(__package__ or "diffusion_policy_nb").submodule_search_locations[0],
-               "config.py").read_text()
+    src = Path(importlib.util.find_spec("diffusion_policy_nb.config").origin).read_text()
     comments = {tok.start[0]: tok.string.lstrip("#").strip()
                 for tok in tokenize.generate_tokens(io.StringIO(src).readline) if tok.type == tokenize.COMMENT}
     lines = src.splitlines()

@@ -6,7 +6,7 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/video.html.md"""
 
 # %% ../nbs/05h_video.ipynb #b7c955b2
 from __future__ import annotations
-import os
+import base64, os
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -18,7 +18,8 @@ from .rollout import make_env, run_episodes
 from .buffer import _need
 
 # %% auto #0
-__all__ = ['VIDEO_FORMATS', 'render_env', 'gif_frame_ms', 'write_video', 'video_frames', 'record_videos', 'show_gif']
+__all__ = ['VIDEO_FORMATS', 'render_env', 'gif_frame_ms', 'write_video', 'video_frames', 'record_videos', 'GifMarkdown',
+           'show_gif']
 
 # %% ../nbs/05h_video.ipynb #66d0b6e5
 def render_env(env: str, env_kwargs: Optional[dict] = None) -> gym.Env:
@@ -113,10 +114,14 @@ def record_videos(agent: Callable, env: str, seeds: Sequence[int], folder, env_k
     return out
 
 # %% ../nbs/05h_video.ipynb #543d7ea3
-def show_gif(gif, alt: str = "rollout"):
-    "A displayable markdown image of `gif` (a path or the file's bytes), inline as a data URI."
-    from IPython.display import Markdown
-    import base64
+class GifMarkdown:
+    "A GIF shown as a markdown image, inline as a data URI (`data`: the markdown); any notebook front end displays it."
+    def __init__(self, data: str, alt: str): self.data, self.alt = data, alt
+    def _repr_markdown_(self): return self.data
+    def __repr__(self): return f"<GIF: {self.alt}>"
+
+def show_gif(gif, alt: str = "rollout") -> GifMarkdown:
+    "A displayable markdown image of `gif` (a path or the file's bytes)."
     data = Path(gif).read_bytes() if isinstance(gif, (str, os.PathLike)) else bytes(gif)
     if data[:6] not in (b"GIF87a", b"GIF89a"): raise ValueError(f"show_gif: {str(gif)[:80]!r} is not a GIF.")
-    return Markdown(f"![{alt}](data:image/gif;base64,{base64.b64encode(data).decode()})")
+    return GifMarkdown(f"![{alt}](data:image/gif;base64,{base64.b64encode(data).decode()})", alt)

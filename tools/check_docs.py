@@ -1,10 +1,15 @@
-"""Every figure the docs state must come from a measurement the repository keeps.
+"""Checks of the docs, run from the repository root (`python tools/check_docs.py`: prints the findings as JSON, exits 1 if
+any); `90_project` runs them.
 
-A *figure* is a decimal number or a percentage in the prose of README.md or of a notebook's markdown cells (not in
-math, code spans or link targets; integers are counts and budgets, and section or version numbers are skipped). It is
-*backed* when the same value, at the precision written, is found in the stored outputs of a notebook, in a results
-file (`results/**/*.json`, written by the code that measured it), or among the peers' published figures
-(`results/published.json`). Run from the repository root; prints the unbacked figures as JSON, exits 1 if any.
+**Words and outputs.** The docs speak to users: no words of how the project organises its own work in README.md or the
+notebooks, and stored outputs as a clean run shows them (no stderr, no paths of the machine that ran them, no terminal
+colour codes, no progress lines or library warnings).
+
+**Figures.** A *figure* is a decimal number or a percentage in the prose of README.md or of a notebook's markdown cells
+(not in math, code spans or link targets; integers are counts and budgets, and section or version numbers are
+skipped). It is *backed* when the same value, at the precision written, is found in the stored outputs of a notebook
+(the notebook's own, or those of the notebooks its paragraph names), in a results file (`results/**/*.json`, written by
+the code that measured it), or among the peers' published figures (`results/published.json`).
 """
 from __future__ import annotations
 import json, re, sys
@@ -22,9 +27,10 @@ def _float(s: str) -> float | None:
     except ValueError: return None
 
 
-def _output_texts(nb: dict) -> list[str]:
+def _output_texts(nb_or_cell: dict) -> list[str]:
+    "The text of each stored output of a notebook (or of one cell)."
     out = []
-    for c in nb["cells"]:
+    for c in nb_or_cell.get("cells", [nb_or_cell]):
         for o in c.get("outputs", []):
             d = o.get("data", {})
             out.append("".join(o.get("text", "")) + "".join(d.get("text/plain", "")) + "".join(d.get("text/markdown", ""))
@@ -88,7 +94,27 @@ def unbacked(root: Path, extra_docs: dict | None = None) -> list[dict]:
     return bad
 
 
+# project-process words: the tracker's items and their targets, and "seed" meaning the reference API's docs page
+INTERNAL = re.compile("|".join([r"\bissues?\b", r"\bissue's", r"\bbar is (?:not )?met", r"'s bar\b", r"% bar\b",
+                                r"\bthe seed's", r"\bseed's library", r"this project's"]))
+DIRTY = re.compile(r"\x1b\[|/tmp/|/work/|/home/|/root/|/Users/|site-packages|\bETA \d|\d+it/s|Warning:")
+PLANTED = {"planted": "as the issue's bar asks"}     # what `findings` must catch in a text
+
+
+def findings(root: Path, extra_docs: dict | None = None) -> list:
+    "(where, kind, match) for each process word in the docs' text and each unclean stored output."
+    root = Path(root)
+    docs = {"README.md": (root / "README.md").read_text(), **(extra_docs or {})}
+    out = [(name, "text", m[0]) for name, text in docs.items() for m in INTERNAL.finditer(text)]
+    for f in sorted((root / "nbs").glob("*.ipynb")):
+        for k, c in enumerate(json.loads(f.read_text())["cells"]):
+            out += [(f"{f.name}#{k}", "text", m[0]) for m in INTERNAL.finditer("".join(c["source"]))]
+            out += [(f"{f.name}#{k}", "output", "stderr") for o in c.get("outputs", []) if o.get("name") == "stderr"]
+            out += [(f"{f.name}#{k}", "output", m[0]) for t in _output_texts(c) for m in DIRTY.finditer(t)]
+    return out
+
+
 if __name__ == "__main__":
-    bad = unbacked(Path("."))
+    bad = dict(words_and_outputs=findings(Path(".")), unbacked_figures=unbacked(Path(".")))
     print(json.dumps(bad, indent=1, ensure_ascii=False))
-    sys.exit(1 if bad else 0)
+    sys.exit(1 if any(bad.values()) else 0)
