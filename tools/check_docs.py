@@ -12,7 +12,7 @@ skipped). It is *backed* when the same value, at the precision written, is found
 the code that measured it), or among the peers' published figures (`results/published.json`).
 """
 from __future__ import annotations
-import json, re, sys
+import json, re, subprocess, sys
 from pathlib import Path
 
 _HIDDEN = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|`[^`\n]*`|\]\([^)]*\)|<[^>]+>", re.S)   # math, code, link targets, tags
@@ -45,7 +45,17 @@ def _values(texts) -> set[float]:
 def backing_values(root: Path) -> tuple[dict, set[float]]:
     "The numbers in each notebook's stored outputs ({stem: values}), and those in the results files."
     per_nb = {f.stem: _values(_output_texts(json.loads(f.read_text()))) for f in sorted((root / "nbs").glob("*.ipynb"))}
-    return per_nb, _values(f.read_text() for f in sorted((root / "results").rglob("*.json")))
+    return per_nb, _values(f.read_text() for f in _results_files(root))
+
+
+def _results_files(root: Path) -> list[Path]:
+    "The results files a clone holds: `results/**/*.json` less what git ignores (runs' checkpoints, caches)."
+    try:
+        out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "--", "results"], cwd=root,
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+        return sorted(root / p for p in out if p.endswith(".json") and (root / p).exists())
+    except (OSError, subprocess.CalledProcessError):                      # not a git checkout: every file
+        return sorted((root / "results").rglob("*.json"))
 
 
 def _backed(token: str, values: set[float], scale: float = 1.0) -> bool:
