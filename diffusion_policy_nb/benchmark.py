@@ -106,8 +106,9 @@ def bench_cell(task: Task, seed: int, out, settings: dict, progress: Optional[bo
         cfg = dict(p.config, **settings["config"], run_dir=str(run_dir), progress=progress,
                    eval_every=settings["eval_every"], eval_split="test", eval_episodes=settings["test_episodes"],
                    eval_last_k=settings["eval_last_k"])
+        if p.dataset is not None and "dataset" not in cfg: cfg["dataset"] = str(p.dataset_path())
         tr = Trainer("diffusion", task.name, seed=seed, config=cfg)
-        if p.pretrain_vision: tr.pretrain_vision(task.vision_targets(tr.cfg.dataset), p.pretrain_vision)
+        if p.pretrain_vision: tr.pretrain_vision(p.pretrain_targets, p.pretrain_vision)
         tr.train(**settings["budget"])
     seeds = task.protocol.seeds("test", settings["test_episodes"])
     ev = tr.evaluate(len(seeds), seeds=seeds)

@@ -319,12 +319,13 @@ class RunCheckpoints:
         except Exception as e:
             raise DataFileError(f"{path/'state.safetensors'} could not be read ({e}): the checkpoint is truncated or "
                                 "corrupt.") from e
-        cfg_dataset = cfg.pop("dataset", None)
+        # the data and a starting encoder's file belong to the run's start: not read again (they may be gone)
+        cfg_dataset, cfg_weights = cfg.pop("dataset", None), cfg.pop("vision_weights", None)
         try: tr = cls(meta["algo"], env, config=cfg, expert=expert, env_kwargs=meta.get("env_kwargs"),
                       _require_data=False)
         except ValueError as e:                      # e.g. a damaged env id or config value: name the file it came from
             raise ValueError(f"{path / 'trainer.json'} describes a run that cannot be rebuilt: {e}") from e
-        tr.cfg.dataset = cfg_dataset
+        tr.cfg.dataset, tr.cfg.vision_weights = cfg_dataset, cfg_weights
         if tr.obs_spec.to_json() != meta["obs_spec"] or tr.action_dim != meta["action_dim"]:
             raise ValueError(f"{path} is for observations {ObsSpec.from_json(meta['obs_spec'])} and action_dim="
                              f"{meta['action_dim']}; the env has {tr.obs_spec} and {tr.action_dim}.")

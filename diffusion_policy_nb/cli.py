@@ -21,7 +21,9 @@ from .student import round_updates      # and Trainer.distill, on-policy rounds
 from .benchmark import results_table, run_benchmark
 from .checkpoint import find_checkpoint
 from .task import TASKS, find_preset, get_task, resolve_env, task_for_env, tasks_table
-from .rollout import run_episodes
+from .rollout import make_env, run_episodes
+from .buffer import ObsSpec
+from .encoder import resolve_encoder
 from .distributed import torchrun_job
 from .video import VIDEO_FORMATS, record_videos
 
@@ -123,9 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
                         p for tk in TASKS.values() for p in tk.presets)) + ") with its env and budget; explicit "
                         "flags override its values")
     t.add_argument("--pretrain-vision", type=int, default=None, metavar="N",
-                   help="first fit the image encoders for N updates to the state the demonstrations' frames show "
-                        "(Push-T data: the T's keypoints), then freeze them (Trainer.pretrain_vision); default: the "
-                        "preset's (8000 for pusht-pixels-fitted), else 0")
+                   help="first fit the image encoders for N updates (to --pretrain-targets), then freeze them "
+                        "(Trainer.pretrain_vision); default: the preset's, else 0")
+    t.add_argument("--pretrain-targets", choices=("actions", "task"), default=None,
+                   help="what --pretrain-vision fits the encoders to: 'actions', the demonstrated action chunk and "
+                        "the robot's own state at each step (any dataset with an image field), or 'task', what the "
+                        "task record says each frame shows (privileged simulator state: Push-T's keypoints); "
+                        "default: the preset's, else actions")
     t.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
     t.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     t.add_argument("--video", type=int, default=1, metavar="N",
@@ -262,6 +268,26 @@ def record_rollout(trainer: Trainer, seed: int) -> dict:
     obs = {k: np.stack([x[k] for x in o]) for k in o[0]} if isinstance(o[0], dict) else np.array(o)
     return dict(obs=obs, action=np.array(res["actions"][0]), **{"return": float(res["returns"][0])})
 
+# %% ../nbs/07_cli.ipynb #da004c44
+def _check_pretrain(n_pre: int, kind: str, env: str, env_kwargs: Optional[dict], overrides: dict, task) -> None:
+    "--pretrain-vision's settings, checked before any work: one process, an image field, targets that exist."
+    flag = f"--pretrain-vision {n_pre}"
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        raise ValueError(f"{flag}: under torchrun the image encoders are not fitted (the fit runs in one process): fit "
+                         "them in one process (Trainer.pretrain_vision, then save the run) and train the saved run "
+                         "under torchrun, or drop --pretrain-vision.")
+    e = make_env(env, **(env_kwargs or {}))
+    try: spec = ObsSpec.from_space(e.observation_space)
+    finally: e.close()
+    if resolve_encoder(overrides.get("obs_encoder", Config.obs_encoder), spec) != "vision":
+        raise ValueError(f"{flag} fits image encoders, but --env {env} observes {spec.describe()}, with no image field "
+                         "(uint8 (H, W, C)) to fit: drop --pretrain-vision.")
+    if kind == "task" and getattr(task, "vision_targets", None) is None:
+        raise ValueError(f"--pretrain-targets task reads what the frames show from the task record (its "
+                         f"vision_targets, e.g. Push-T's keypoints); --env {env} has "
+                         f"{'no task record' if task is None else 'none'}: use --pretrain-targets actions (the "
+                         "demonstrated actions, which every dataset holds).")
+
 # %% ../nbs/07_cli.ipynb #4b3b9602
 def _train_settings(args) -> tuple:
     "The run's config overrides and runtime settings from the flags, every argument checked before any work."
@@ -312,12 +338,22 @@ def _train(args) -> Optional[dict]:
 
 def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, env: str,
               preset: Optional[tuple] = None) -> Optional[dict]:
+    t_start, pre = time.time(), None
     try: ckpt = find_checkpoint(run_dir)
     except FileNotFoundError: ckpt = None
     if ckpt is not None:
         tr = Trainer.load(ckpt)
         # a resume must not silently ignore new arguments
         _check_same_run(tr, args, overrides, run_dir)
+        if args.pretrain_vision:                                        # asked for on a run that has begun
+            if not tr.cfg.freeze_vision:
+                raise ValueError(f"--pretrain-vision {args.pretrain_vision}: {run_dir} resumes a run whose image "
+                                 f"encoders train with the policy ({tr.n_updates} updates so far); fitting them now "
+                                 "would change the run midway. Drop --pretrain-vision to resume it, or give a new "
+                                 "--run-dir for a run that fits its encoders first.")
+            if tr.dist.is_main:
+                print(f"{run_dir}: its image encoders were fitted and frozen before its first update; "
+                      "--pretrain-vision is not run again", file=sys.stderr)
         for k, v in runtime.items(): setattr(tr.cfg, k, v)
         if tr.dist.is_main:
             c = tr.state.call
@@ -355,18 +391,24 @@ def _train_in(args, run_dir: Path, overrides: dict, runtime: dict, algo: str, en
             print(f"{run_dir} holds no checkpoint (the run there stopped before writing one): starting from scratch; "
                   "its log is kept as metrics.jsonl.old", file=sys.stderr)
         n_pre = (preset[1].pretrain_vision if preset else 0) if args.pretrain_vision is None else args.pretrain_vision
-        targets = getattr(task, "vision_targets", None)
-        if n_pre and (targets is None or (overrides.get("dataset") is None and not has_data)):
-            raise ValueError(f"--pretrain-vision {n_pre} fits the image encoders to what the frames show, which the "
-                             f"CLI reads from a task's dataset (its record's vision_targets: Push-T pixels); --env "
-                             f"{env} has {'none' if targets is None else 'no dataset'}. From Python: "
-                             "Trainer.pretrain_vision(targets, n_updates).")
+        kind = args.pretrain_targets or (preset[1].pretrain_targets if preset else "actions")
+        if n_pre: _check_pretrain(n_pre, kind, env, args.env_kwargs, overrides, task)
+        if preset is not None and overrides.get("dataset") is None and preset[1].dataset is not None:
+            overrides["dataset"] = str(preset[1].dataset_path())           # the preset's own demonstrations
         tr = Trainer(algo, env, config=dict(overrides, run_dir=str(run_dir), **runtime), env_kwargs=args.env_kwargs)
-        if n_pre: tr.pretrain_vision(targets(tr.cfg.dataset), n_pre)
+        if n_pre and total:                       # an expert's run: its warm-up steps are the frames to fit on
+            tr.train(total_timesteps=warm, n_updates=0)
+            total -= warm
+        if n_pre:
+            t_pre, fit = time.time(), tr.pretrain_vision(kind, n_pre)
+            pre = dict(updates=n_pre, targets=kind, loss=fit["loss"], wall_time=time.time() - t_pre)
         metrics = tr.train(total_timesteps=total, n_updates=args.n_updates)
+    # this call's time up to the end of training: data, any encoder fit, updates (not the final evaluation)
+    call_time = time.time() - t_start
     # under torchrun: rank 0 evaluates, plots and reports
     if not tr.dist.is_main: return None
     out = {k: v for k, v in metrics.items() if k not in ("loss_history", "eval_returns")}
+    out.update(call_wall_time=call_time, **({"pretrain": pre} if pre else {}))
     evp = eve = None
     n_final = args.eval_episodes_final                     # a task's test seeds, as its published figures use
     seeds = (tr.eval_seeds("test", n_final or None) if tr.task is not None

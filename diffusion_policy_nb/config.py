@@ -17,7 +17,7 @@ from .core import check_choice, check_positive, closest, get_device
 from .schedule import SCHEDULES, SAMPLERS, PREDICTION_TYPES
 from .denoiser import DENOISERS
 from .encoder import ENCODERS, resolve_encoder
-from .vision import BACKBONES
+from .vision import BACKBONES, ImageEncoder, load_vision_weights
 from .buffer import ObsSpec
 from .policy import BCPolicy, ChunkPolicy, DiffusionPolicy
 from fastcore.basics import patch
@@ -60,8 +60,11 @@ class Config:
     image_downsample: int = 1            # images: average-pool each crop by this factor (1: full resolution)
     vision_feature_dim: int = 64         # images: features per camera and step (the reference: 64)
     share_vision_encoder: bool = False   # images: one backbone for all cameras instead of one per camera
+    # images: start every camera's encoder from this file: a torchvision ResNet-18 state dict (resnet18 backbone) or
+    # an encoder written by save_vision_weights (03b_vision); read when the run is built, not when it is loaded
+    vision_weights: Optional[str] = None
     # images: the image encoders do not train; updates read their features of each stored frame, computed once
-    # (set by Trainer.pretrain_vision, which fits them to privileged state first)
+    # (set by Trainer.pretrain_vision, which fits them first)
     freeze_vision: bool = False
     sampler: str = "ddim"                # "ddim" or "ddpm" (correct strided DDPM)
     eta: float = 0.0                     # DDIM stochasticity
@@ -236,6 +239,24 @@ def encoder_kwargs(self: Config, obs_spec: ObsSpec) -> dict:
     return dict(backbone=self.vision_backbone, crop_size=self.crop_size, downsample=self.image_downsample,
                 feature_dim=self.vision_feature_dim, share=self.share_vision_encoder)
 
+# %% ../nbs/05b_config.ipynb #33e10e69
+@patch
+def check_vision(self: Config, obs_spec: ObsSpec, load: bool = True) -> None:
+    """An error, before any work, when the image settings do not fit `obs_spec`: frozen or loaded encoders need
+    cameras, and (`load`) the weights file must fit each camera's encoder."""
+    has_vision = resolve_encoder(self.obs_encoder, obs_spec) == "vision"
+    for key in ("freeze_vision", "vision_weights"):
+        if getattr(self, key) not in (None, False) and not has_vision:
+            raise ValueError(f"{key}={getattr(self, key)!r} acts on image encoders, but obs_encoder="
+                             f"{self.obs_encoder!r} on {obs_spec.describe()} has none: it needs an image field "
+                             "(uint8 (H, W, C)).")
+    if self.vision_weights is None or not load: return
+    kw = self.encoder_kwargs(obs_spec)
+    shapes = {obs_spec.shape(k) for k in obs_spec.names if obs_spec.dtype(k) == "uint8"}
+    for shape in shapes:                            # a throwaway encoder per camera shape: the file fits, or it says
+        load_vision_weights(ImageEncoder(shape, kw["backbone"], kw["crop_size"], kw["downsample"], kw["feature_dim"]),
+                            self.vision_weights)
+
 # %% ../nbs/05b_config.ipynb #fd99ab76
 @patch
 def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, device) -> ChunkPolicy:
@@ -245,10 +266,12 @@ def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, dev
                   action_horizon=self.action_horizon, n_action_steps=self.n_action_steps, denoiser=self.denoiser,
                   hidden_dim=self.hidden_dim, device=device, obs_encoder=self.obs_encoder,
                   denoiser_kwargs=self.denoiser_kwargs(), encoder_kwargs=self.encoder_kwargs(obs_spec))
-    if algo == "bc": return BCPolicy(**common)
-    pol = DiffusionPolicy(n_diffusion_steps=self.n_diffusion_steps, noise_schedule=self.noise_schedule,
-                          beta_start=self.beta_start, beta_end=self.beta_end, n_inference_steps=self.n_inference_steps,
-                          sampler=self.sampler, eta=self.eta, prediction_type=self.prediction_type,
-                          clip_sample=self.clip_sample, sample_temperature=self.sample_temperature,
-                          time_table=self.time_table, fast_plan=self.fast_plan, **common)
+    self.check_vision(obs_spec, load=False)
+    pol = BCPolicy(**common) if algo == "bc" else DiffusionPolicy(
+        n_diffusion_steps=self.n_diffusion_steps, noise_schedule=self.noise_schedule, beta_start=self.beta_start,
+        beta_end=self.beta_end, n_inference_steps=self.n_inference_steps, sampler=self.sampler, eta=self.eta,
+        prediction_type=self.prediction_type, clip_sample=self.clip_sample,
+        sample_temperature=self.sample_temperature, time_table=self.time_table, fast_plan=self.fast_plan, **common)
+    if self.vision_weights is not None:
+        for cam in pol.model.encoder.cameras.values(): load_vision_weights(cam, self.vision_weights)
     return pol.compile_plan() if self.compile_sampling else pol

@@ -1,4 +1,4 @@
-"""Fit a run's image encoders to what its demonstrations' frames show, then freeze them: a frozen encoder's features are computed once, so an update costs what a state-based one does.
+"""Fit a run's image encoders to the demonstrated actions (what every recording holds) or to what the frames show where a simulator says so, then freeze them: a frozen encoder's features are computed once, so an update costs what a state-based one does.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/pretrain.html.md"""
 
@@ -7,25 +7,46 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/pretrain.html.md
 # %% ../nbs/06a_pretrain.ipynb #5e763084
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 import torch
 from fastcore.basics import patch
 
-from .core import check_positive
+from .core import check_choice, check_positive
 from .vision import fit_image_encoder
 from .encoder import VisionObsEncoder
 from .trainer import Trainer
 
 # %% auto #0
-__all__ = []
+__all__ = ['PRETRAIN_TARGETS', 'demonstration_targets']
+
+# %% ../nbs/06a_pretrain.ipynb #113f49f5
+# the named targets of `pretrain_vision` (besides an array): the demonstrations' own, or the task record's
+PRETRAIN_TARGETS = ("actions", "task")
+
+def demonstration_targets(buffer, horizon: int) -> torch.Tensor:
+    """The state-free targets for fitting image encoders, one row per stored step i: the demonstrated actions
+    a_i..a_{i+H-1} (the episode's last action repeated past its end) and the step's float fields: (N, H·Da + D)."""
+    check_positive("horizon", horizon, integer=True)
+    obs, act = buffer.arrays()                                                    # (N, Da), in time order
+    n, dev = len(act), act.device
+    end = torch.as_tensor(np.repeat(buffer.episode_ends, buffer.episode_lengths), device=dev)        # (N,)
+    idx = torch.minimum(torch.arange(n, device=dev)[:, None] + torch.arange(horizon, device=dev), end[:, None] - 1)
+    own = ([v.reshape(n, -1).float() for k, v in obs.items() if v.dtype != torch.uint8] if isinstance(obs, dict)
+           else [])                                                               # (N, D_k) each
+    return torch.cat([act[idx].reshape(n, -1), *own], 1)                          # (N, H·Da + D)
 
 # %% ../nbs/06a_pretrain.ipynb #4306ae54
 @patch
-def pretrain_vision(self: Trainer, targets, n_updates: int, batch_size: int = 128,
-                    learning_rate: float = 1e-3) -> dict:
-    """Fit the image encoders to `targets` (N, D), what each of the buffer's N stored steps shows (e.g. the state its
-    frames were drawn from), by `fit_image_encoder` (`batch_size` frames per update); then freeze them
-    (`freeze_vision`). Returns the losses."""
+def pretrain_vision(self: Trainer, targets="actions", n_updates: int = 8000, batch_size: int = 128,
+                    learning_rate: float = 1e-3, head_hidden: Optional[int] = None) -> dict:
+    """Fit the image encoders to `targets` by `fit_image_encoder` (`batch_size` frames per update), then freeze them
+    (`freeze_vision`). `targets`: "actions" (the demonstrated action chunk and the robot's own state at each stored
+    step, `demonstration_targets`), an array (N, D), what each of the buffer's N stored steps shows (e.g. the state
+    its frames were drawn from), or "task" (that array from the task record's `vision_targets`). The head on the
+    features is an MLP `head_hidden` wide (default: 256 for "actions", whose targets are no linear function of what the
+    frames show) or linear (0; the default for state targets). Returns the losses."""
     enc = self.model.encoder
     if not isinstance(enc, VisionObsEncoder):
         raise ValueError("pretrain_vision needs image fields (uint8 (H, W, C)), but this trainer's observations are "
@@ -37,19 +58,26 @@ def pretrain_vision(self: Trainer, targets, n_updates: int, batch_size: int = 12
     if self.dist.enabled:
         raise ValueError("pretrain_vision runs in one process: fit and save there, then train the saved run under "
                          "torchrun (its config has freeze_vision=True).")
+    named = check_choice("targets", targets, PRETRAIN_TARGETS) if isinstance(targets, str) else None
+    if named == "task" and getattr(self.task, "vision_targets", None) is None:
+        raise ValueError(f"targets='task' reads the task record's vision_targets, but {self.env_id!r} has "
+                         f"{'no task record' if self.task is None else 'none'}: use targets='actions'.")
     n = len(self.buffer)
     if n == 0: raise ValueError("pretrain_vision needs demonstrations in the buffer; it holds none.")
-    t = torch.as_tensor(targets, dtype=torch.float32)
+    if named == "task": targets = self.task.vision_targets(self.cfg.dataset)
+    t = (demonstration_targets(self.buffer, self.cfg.action_horizon) if named == "actions"
+         else torch.as_tensor(targets, dtype=torch.float32))
     if t.ndim != 2 or len(t) != n:
         raise ValueError(f"targets must be (N, D), one row per stored step: the buffer holds N = {n}; got shape "
                          f"{tuple(t.shape)}.")
     gen = torch.Generator(device=self.device).manual_seed(self.cfg.seed)
+    hh = (256 if named == "actions" else 0) if head_hidden is None else head_hidden
     cams = {"shared": enc.images} if enc.share else {k: [k] for k in enc.images}
     losses = {}
     for name, ks in cams.items():                                   # a shared encoder fits every camera's frames
         frames = torch.cat([self.buffer._obs[k][:n] for k in ks]) if len(ks) > 1 else self.buffer._obs[ks[0]][:n]
         losses[name] = fit_image_encoder(enc.camera(ks[0]), frames, t.repeat(len(ks), 1).to(self.device), n_updates,
-                                         batch_size, learning_rate, generator=gen)
+                                         batch_size, learning_rate, generator=gen, head_hidden=hh)
     self.cfg.freeze_vision = True
     self._build_optim()                                                # the EMA starts from the fitted encoders
     return dict(losses=losses, loss=float(np.mean([l[-1] for l in losses.values()])))

@@ -6,7 +6,8 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/pusht.html.md"""
 
 # %% ../nbs/05g_pusht.ipynb #712a2292
 from __future__ import annotations
-import functools, hashlib, importlib.metadata, importlib.util, inspect, json, multiprocessing as mp, os, time, zipfile
+import functools, hashlib, importlib.metadata, importlib.util, inspect, json, multiprocessing as mp, os, shutil, time
+import zipfile
 from collections import deque
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -19,17 +20,18 @@ from .buffer import ObsSpec, check_episode_ends, check_finite, _need
 from .rollout import env_steps, make_env
 from .evaluate import evaluate_agent
 from .task import Preset, Protocol, Task, register_task
+from .lerobot import write_lerobot
 
 # %% auto #0
 __all__ = ['PUSHT_ID', 'PUSHT_OBS_TYPES', 'PUSHT_IMAGE_SIZE', 'PUSHT_GOAL', 'PUSHT_MAX_STEPS', 'T_OUTLINE', 'T_COG', 'SIM_FIELDS',
            'ARENA', 'PUSHT_DATA_VERSION', 'PUSHT_ZARR_KEYS', 'PUSHT_KEYS', 'PUSHT_DATASET', 'PUSHT_PROTOCOL',
            'PUSHT_TASK', 'PUSHT_EVAL_SEED', 'PUSHT_EVAL_EPISODES', 'PUSHT_PRESET', 'PUSHT_PIXELS_ENV_KWARGS',
-           'PUSHT_PIXELS_PRESET', 'PUSHT_PIXELS_FITTED_PRESET', 'PUSHT_PIXELS_GPU_PRESET', 'PUSHT_PIXELS_TASK',
-           'require_pusht', 'pusht_env_class', 'make_pusht', 't_keypoints_local', 'block_points', 'pusht_keypoints',
-           'pose_from_keypoints', 'pusht_obs', 'pusht_state', 'PushTRenderer', 'render_pusht', 'pusht_cache_dir',
-           'pusht_frames', 'sim_state', 'PushTSim', 'PushTDemonstrator', 'record_pusht_episode',
+           'PUSHT_PIXELS_PRESET', 'PUSHT_PIXELS_FITTED_PRESET', 'PUSHT_PIXELS_GPU_PRESET', 'PUSHT_LEROBOT_FIELDS',
+           'PUSHT_PIXELS_TASK', 'require_pusht', 'pusht_env_class', 'make_pusht', 't_keypoints_local', 'block_points',
+           'pusht_keypoints', 'pose_from_keypoints', 'pusht_obs', 'pusht_state', 'PushTRenderer', 'render_pusht',
+           'pusht_cache_dir', 'pusht_frames', 'sim_state', 'PushTSim', 'PushTDemonstrator', 'record_pusht_episode',
            'generate_pusht_dataset', 'write_pusht_dataset', 'read_pusht', 'is_pusht_dataset', 'pusht_obs_spec',
-           'pusht_adapter', 'pusht_protocol', 'pusht_pose_targets']
+           'pusht_adapter', 'pusht_protocol', 'pusht_pose_targets', 'pusht_lerobot_pixels']
 
 # %% ../nbs/05g_pusht.ipynb #efd1a666
 PUSHT_ID = "gym_pusht/PushT-v0"
@@ -652,12 +654,39 @@ def pusht_pose_targets(path=None) -> np.ndarray:
     what the frames drawn from it show, as targets for `Trainer.pretrain_vision`."""
     return pusht_keypoints(read_pusht(PUSHT_DATASET if path is None else path)["state"][:, 2:5]).astype(np.float32)
 
+# %% ../nbs/05g_pusht.ipynb #3ccae220
+PUSHT_LEROBOT_FIELDS = {"pixels": "observation.image", "agent_pos": "observation.state"}   # env field -> feature
+
+def pusht_lerobot_pixels(path=None, size: int = PUSHT_IMAGE_SIZE, max_episodes: Optional[int] = None) -> Path:
+    """A Push-T dataset (default: the shipped one) as a LeRobotDataset v3.0 folder of frames (`size` px), the
+    pusher's position and the actions only (its first `max_episodes` episodes if given); cached by content."""
+    src = Path(PUSHT_DATASET if path is None else path)
+    d = read_pusht(src)
+    ends = d["episode_ends"][:max_episodes] if max_episodes else d["episode_ends"]
+    n = int(ends[-1])
+    key = hashlib.sha256(d["state"][:n].tobytes() + d["action"][:n].tobytes() + f"|{size}|{len(ends)}".encode())
+    out = pusht_cache_dir() / f"pusht-lerobot-{size}px-{key.hexdigest()[:16]}"
+    if (out / "meta" / "info.json").is_file(): return out
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    obs = {"pixels": pusht_frames(d["state"][:n], size), "agent_pos": d["state"][:n, :2].astype(np.float32)}
+    write_lerobot(tmp, obs, d["action"][:n], ends, fps=10.0, task="Push the T-shaped block onto the target.",
+                  obs_key=PUSHT_LEROBOT_FIELDS, robot_type="pusht")
+    if out.exists(): shutil.rmtree(tmp)                            # another process made it meanwhile
+    else: tmp.replace(out)
+    return out
+
 # %% ../nbs/05g_pusht.ipynb #4e0ba2fa
 PUSHT_PIXELS_TASK = register_task(Task(
     "pusht-pixels", PUSHT_ID, env_kwargs=PUSHT_PIXELS_ENV_KWARGS, dataset=PUSHT_DATASET, reader=pusht_adapter,
     protocol=PUSHT_PROTOCOL, vision_targets=pusht_pose_targets,
     presets={"pusht-pixels-fitted": Preset(PUSHT_PIXELS_FITTED_PRESET, n_updates=150_000, pretrain_vision=8000,
-                                           about="12a: about 25 min on 2 cores (encoder fit 4 min)"),
+                                           pretrain_targets="task",
+                                           about="12a: needs the simulator's state (the T's keypoints); about 25 min "
+                                                 "on 2 cores (encoder fit 4 min)"),
+             "pusht-pixels-cpu": Preset(PUSHT_PIXELS_FITTED_PRESET, n_updates=150_000, pretrain_vision=16_000,
+                                        pretrain_targets="actions", dataset=pusht_lerobot_pixels,
+                                        about="12a, reads no simulator state (a LeRobot folder of frames, pusher "
+                                              "positions, actions): about 40 min on 2 cores (encoder fit 10 min)"),
              "pusht-pixels": Preset(PUSHT_PIXELS_PRESET, n_updates=36_000, about="end to end: about 68 min on 2 cores"),
              "pusht-pixels-gpu": Preset(PUSHT_PIXELS_GPU_PRESET, n_updates=200_000,
                                         about="the paper's image settings, for a GPU")},

@@ -78,6 +78,10 @@ class Preset:
     n_updates: Optional[int] = None         # gradient updates on the task's dataset, or
     total_timesteps: Optional[int] = None   # expert env steps, with updates interleaved (`Trainer.train`)
     pretrain_vision: int = 0                # updates fitting the image encoders first (`Trainer.pretrain_vision`)
+    pretrain_targets: str = "actions"       # what they are fitted to: "actions" (the demonstrations' own) or "task"
+                                            # (the task record's vision_targets: privileged state)
+    dataset: Any = None                     # the preset's own demonstrations (a path, or a function giving one),
+                                            # used instead of the task's when a run gives none
     about: str = ""                         # one line: where it was chosen and what it costs on a 2-core CPU
 
     def __post_init__(self):
@@ -87,6 +91,12 @@ class Preset:
         for k in ("n_updates", "total_timesteps"):
             if getattr(self, k) is not None: check_positive(k, getattr(self, k), integer=True)
         check_positive("pretrain_vision", self.pretrain_vision, integer=True, allow_zero=True)
+        check_choice("pretrain_targets", self.pretrain_targets, ("actions", "task"))
+
+    def dataset_path(self) -> Optional[Path]:
+        "The preset's own demonstrations (made on first use where a function gives them), or None."
+        d = self.dataset() if callable(self.dataset) else self.dataset
+        return None if d is None else Path(d)
 
     def budget(self) -> dict:
         "The budget as `Trainer.train`'s arguments."

@@ -17,7 +17,6 @@ from fastcore.basics import patch
 
 from .core import Progress, check_choice, check_positive, seed_everything
 from .buffer import ReplayBuffer, ObsSpec, keys_from_text
-from .encoder import resolve_encoder
 from .rollout import make_env
 from .task import demonstrations, resolve_env, task_config, task_for_env
 from .distributed import init_distributed, all_reduce_mean_, wrap_ddp
@@ -53,9 +52,7 @@ class Trainer(RunEvaluation, RunCheckpoints):
         self.env_id = env if isinstance(env, str) else getattr(getattr(self.env, "spec", None), "id", None)
         self._env_is_id = isinstance(env, str)
         self.obs_spec = ObsSpec.from_space(self.env.observation_space)
-        if c.freeze_vision and resolve_encoder(c.obs_encoder, self.obs_spec) != "vision":
-            raise ValueError(f"freeze_vision=True freezes image encoders, but obs_encoder={c.obs_encoder!r} on "
-                             f"{self.obs_spec.describe()} has none: it needs an image field (uint8 (H, W, C)).")
+        c.check_vision(self.obs_spec)                        # frozen or loaded encoders: cameras, a fitting file
         self.action_dim = int(np.prod(self.env.action_space.shape))
         self.task = task_for_env(self.env_id, self.env_kwargs)               # its registry record (by the env's id)
         name = self.env_id or type(self.env).__name__

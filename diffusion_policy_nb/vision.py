@@ -1,4 +1,4 @@
-"""Camera images: uint8 frames cropped on the device, the spatial softmax, a small CNN, ResNet-18 with GroupNorm.
+"""Camera images: uint8 frames cropped on the device, the spatial softmax, a small CNN, ResNet-18 with GroupNorm, starting weights from a file.
 
 Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/vision.html.md"""
 
@@ -18,7 +18,8 @@ from .buffer import Normalizer, _need
 
 # %% auto #0
 __all__ = ['IMAGE_CHANNELS', 'BACKBONES', 'check_image_field', 'crop_images', 'SpatialSoftmax', 'ConvEncoder',
-           'replace_bn_with_gn', 'torchvision_models', 'ResNet18Encoder', 'ImageEncoder', 'fit_image_encoder']
+           'replace_bn_with_gn', 'torchvision_models', 'ResNet18Encoder', 'ImageEncoder', 'fit_image_encoder',
+           'save_vision_weights', 'load_vision_weights']
 
 # %% ../nbs/03b_vision.ipynb #d9977318
 IMAGE_CHANNELS = (1, 3, 4)        # grey, RGB, RGBA
@@ -196,14 +197,16 @@ def fit_image_encoder(encoder: ImageEncoder,
                       batch_size: int = 128,         # frames per update
                       learning_rate: float = 1e-3,   # AdamW peak learning rate
                       warmup: int = 500,             # linear warm-up updates, then a cosine decay to 0
-                      generator: Optional[torch.Generator] = None) -> list:
-    """Fit `encoder` (and a linear head, discarded afterwards) to `targets`, min-max normalised to [-1, 1], by MSE with
-    random crops. Returns the loss of every update. The encoder's parameters train even if they were frozen, and keep
-    their `requires_grad` flags afterwards."""
+                      generator: Optional[torch.Generator] = None,
+                      head_hidden: int = 0) -> list:   # the head: linear (0), or an MLP with two layers this wide
+    """Fit `encoder` (and a head, discarded afterwards) to `targets`, min-max normalised to [-1, 1], by MSE with random
+    crops. Returns the loss of every update. The encoder's parameters train even if they were frozen, and keep their
+    `requires_grad` flags afterwards."""
     check_positive("n_updates", n_updates, integer=True)
     check_positive("batch_size", batch_size, integer=True)
     check_positive("learning_rate", learning_rate)
     check_positive("warmup", warmup, integer=True, allow_zero=True)
+    check_positive("head_hidden", head_hidden, integer=True, allow_zero=True)
     if frames.dtype != torch.uint8 or frames.ndim != 4 or tuple(frames.shape[1:]) != encoder.image_shape:
         raise ValueError(f"frames must be uint8 (N, {', '.join(map(str, encoder.image_shape))}) for this encoder; got "
                          f"{frames.dtype} {tuple(frames.shape)}.")
@@ -213,7 +216,9 @@ def fit_image_encoder(encoder: ImageEncoder,
     dev = frames.device
     t = targets.to(dev)
     y = Normalizer.fit(t).normalize(t).float()                    # (N, D) in [-1, 1]; constant dimensions map to 0
-    head = nn.Linear(encoder.out_dim, targets.shape[1]).to(dev)
+    F_, D, h = encoder.out_dim, targets.shape[1], head_hidden
+    head = (nn.Sequential(nn.Linear(F_, h), nn.Mish(), nn.Linear(h, h), nn.Mish(), nn.Linear(h, D)) if h
+            else nn.Linear(F_, D)).to(dev)
     params = list(encoder.parameters())
     flags, was_training = [p.requires_grad for p in params], encoder.training
     opt = torch.optim.AdamW([*params, *head.parameters()], lr=learning_rate, weight_decay=1e-6)
@@ -235,3 +240,61 @@ def fit_image_encoder(encoder: ImageEncoder,
         for p, r in zip(params, flags): p.requires_grad_(r)
         encoder.train(was_training)
     return losses.tolist()
+
+# %% ../nbs/03b_vision.ipynb #fff1466b
+_ENCODER_FORMAT = "diffusion_policy_nb.ImageEncoder"
+_SHAPE_KEYS = "vision_backbone, crop_size, image_downsample, vision_feature_dim"
+
+def save_vision_weights(encoder: ImageEncoder, path) -> None:
+    "Write `encoder`'s weights, with its backbone's name and input shape, for `load_vision_weights`."
+    backbone = next(k for k, v in BACKBONES.items() if isinstance(encoder.backbone, v))
+    torch.save({"format": _ENCODER_FORMAT, "backbone": backbone, "image_shape": list(encoder.image_shape),
+                "state_dict": encoder.state_dict()}, path)
+
+def _torchvision_to_trunk(sd: dict) -> dict:
+    """A torchvision ResNet-18 state dict as our trunk's (`nn.Sequential` of its children up to layer4): conv1 -> 0,
+    layer{k} -> {3+k}; BatchNorm statistics and affine parameters and the head are dropped (the trunk's GroupNorms
+    start afresh)."""
+    out = {}
+    for k, v in sd.items():
+        head, _, rest = k.partition(".")
+        if head == "conv1": out[f"0.{rest}"] = v
+        elif head.startswith("layer") and head[5:].isdigit(): out[f"{3 + int(head[5:])}.{rest}"] = v
+    return {k: v for k, v in out.items() if not k.endswith(("running_mean", "running_var", "num_batches_tracked"))}
+
+# %% ../nbs/03b_vision.ipynb #430596d1
+def load_vision_weights(encoder: ImageEncoder, path) -> str:
+    """Load a torchvision ResNet-18 state dict (into a `resnet18` backbone's trunk) or an encoder written by
+    `save_vision_weights` (every weight) into `encoder`; returns which kind it was. Nothing is loaded on an error."""
+    try: obj = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError: raise FileNotFoundError(f"vision_weights={str(path)!r}: no such file.") from None
+    except Exception as e:
+        raise ValueError(f"vision_weights={str(path)!r} could not be read as a torch file of weights ({e}).") from e
+    backbone = next(k for k, v in BACKBONES.items() if isinstance(encoder.backbone, v))
+    if isinstance(obj, dict) and obj.get("format") == _ENCODER_FORMAT:
+        kind, target, sd = "encoder", encoder, obj["state_dict"]
+        if obj["backbone"] != backbone:
+            raise ValueError(f"vision_weights={str(path)!r} holds a {obj['backbone']!r} encoder; this run's is "
+                             f"{backbone!r}: set vision_backbone={obj['backbone']!r}.")
+    elif isinstance(obj, dict) and "conv1.weight" in obj and "layer4.0.conv1.weight" in obj:
+        kind, target, sd = "torchvision resnet18", None, _torchvision_to_trunk(obj)
+        if backbone != "resnet18":
+            raise ValueError(f"vision_weights={str(path)!r} holds a torchvision ResNet-18 state dict; it needs "
+                             f"vision_backbone='resnet18' (this run's is {backbone!r}).")
+        target = encoder.backbone.trunk
+        sd = {**{k: v for k, v in target.state_dict().items() if k not in sd}, **sd}   # the norms keep their start
+    else:
+        keys = list(obj)[:3] if isinstance(obj, dict) else type(obj).__name__
+        raise ValueError(f"vision_weights={str(path)!r} is neither a torchvision ResNet-18 state dict (conv1.weight, "
+                         f"layer1..4) nor an encoder saved by save_vision_weights; it starts with {keys}.")
+    own = target.state_dict()
+    extra, missing = sorted(set(sd) - set(own)), sorted(set(own) - set(sd))
+    wrong = [(k, tuple(sd[k].shape), tuple(v.shape)) for k, v in own.items() if k in sd and sd[k].shape != v.shape]
+    if extra or missing or wrong:
+        what = (f"{wrong[0][0]} is {wrong[0][1]} in the file, {wrong[0][2]} here" if wrong else
+                f"keys {(extra or missing)[:3]} are {'only in the file' if extra else 'missing from it'}")
+        raise ValueError(f"vision_weights={str(path)!r} does not fit this run's {backbone} encoder for "
+                         f"{encoder.image_shape} frames: {what}. The shapes follow {_SHAPE_KEYS} and the camera's "
+                         "channels: set them as in the run that saved the file.")
+    target.load_state_dict(sd)
+    return kind
