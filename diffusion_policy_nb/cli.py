@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--pretrain-vision", type=int, default=None, metavar="N",
                    help="first fit the image encoders for N updates (to --pretrain-targets), then freeze them "
                         "(Trainer.pretrain_vision); default: the preset's, else 0")
-    t.add_argument("--pretrain-targets", choices=("actions", "task"), default=None,
+    t.add_argument("--pretrain-targets", choices=_pretrain.PRETRAIN_TARGETS, default=None,
                    help="what --pretrain-vision fits the encoders to: 'actions', the demonstrated action chunk and "
                         "the robot's own state at each step (any dataset with an image field), or 'task', what the "
                         "task record says each frame shows (privileged simulator state: Push-T's keypoints); "

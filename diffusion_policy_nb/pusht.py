@@ -26,10 +26,10 @@ from .lerobot import write_lerobot
 __all__ = ['PUSHT_ID', 'PUSHT_OBS_TYPES', 'PUSHT_IMAGE_SIZE', 'PUSHT_GOAL', 'PUSHT_MAX_STEPS', 'T_OUTLINE', 'T_COG', 'SIM_FIELDS',
            'ARENA', 'PUSHT_DATA_VERSION', 'PUSHT_ZARR_KEYS', 'PUSHT_KEYS', 'PUSHT_DATASET', 'PUSHT_PROTOCOL',
            'PUSHT_TASK', 'PUSHT_EVAL_SEED', 'PUSHT_EVAL_EPISODES', 'PUSHT_PRESET', 'PUSHT_PIXELS_ENV_KWARGS',
-           'PUSHT_PIXELS_PRESET', 'PUSHT_PIXELS_FITTED_PRESET', 'PUSHT_PIXELS_GPU_PRESET', 'PUSHT_LEROBOT_FIELDS',
-           'PUSHT_PIXELS_TASK', 'require_pusht', 'pusht_env_class', 'make_pusht', 't_keypoints_local', 'block_points',
-           'pusht_keypoints', 'pose_from_keypoints', 'pusht_obs', 'pusht_state', 'PushTRenderer', 'render_pusht',
-           'pusht_cache_dir', 'pusht_frames', 'sim_state', 'PushTSim', 'PushTDemonstrator', 'record_pusht_episode',
+           'PUSHT_PIXELS_PRESET', 'PUSHT_PIXELS_FITTED_PRESET', 'PUSHT_PIXELS_GPU_PRESET', 'PUSHT_PIXELS_TASK',
+           'require_pusht', 'pusht_env_class', 'make_pusht', 't_keypoints_local', 'block_points', 'pusht_keypoints',
+           'pose_from_keypoints', 'pusht_obs', 'pusht_state', 'PushTRenderer', 'render_pusht', 'pusht_cache_dir',
+           'pusht_frames', 'sim_state', 'PushTSim', 'PushTDemonstrator', 'record_pusht_episode',
            'generate_pusht_dataset', 'write_pusht_dataset', 'read_pusht', 'is_pusht_dataset', 'pusht_obs_spec',
            'pusht_adapter', 'pusht_protocol', 'pusht_pose_targets', 'pusht_lerobot_pixels']
 
@@ -655,8 +655,6 @@ def pusht_pose_targets(path=None) -> np.ndarray:
     return pusht_keypoints(read_pusht(PUSHT_DATASET if path is None else path)["state"][:, 2:5]).astype(np.float32)
 
 # %% ../nbs/05g_pusht.ipynb #3ccae220
-PUSHT_LEROBOT_FIELDS = {"pixels": "observation.image", "agent_pos": "observation.state"}   # env field -> feature
-
 def pusht_lerobot_pixels(path=None, size: int = PUSHT_IMAGE_SIZE, max_episodes: Optional[int] = None) -> Path:
     """A Push-T dataset (default: the shipped one) as a LeRobotDataset v3.0 folder of frames (`size` px), the
     pusher's position and the actions only (its first `max_episodes` episodes if given); cached by content."""
@@ -670,7 +668,7 @@ def pusht_lerobot_pixels(path=None, size: int = PUSHT_IMAGE_SIZE, max_episodes: 
     tmp = out.with_name(out.name + f".tmp{os.getpid()}")
     obs = {"pixels": pusht_frames(d["state"][:n], size), "agent_pos": d["state"][:n, :2].astype(np.float32)}
     write_lerobot(tmp, obs, d["action"][:n], ends, fps=10.0, task="Push the T-shaped block onto the target.",
-                  obs_key=PUSHT_LEROBOT_FIELDS, robot_type="pusht")
+                  robot_type="pusht")                   # fields under LeRobot's names (LEROBOT_NAMES)
     if out.exists(): shutil.rmtree(tmp)                            # another process made it meanwhile
     else: tmp.replace(out)
     return out
