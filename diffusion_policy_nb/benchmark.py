@@ -14,10 +14,10 @@ from typing import Optional, Sequence
 import numpy as np
 
 from . import __version__
-from .core import check_positive, strict_json
-from .task import TASKS, Task, get_task
+from .core import check_choice, check_positive, strict_json
+from .task import TASKS, Task, expand_tasks, get_task
 from .policy import atomic_write
-from .config import Config
+from .config import ALGOS, Config
 from .checkpoint import find_checkpoint
 from .trainer import Trainer
 
@@ -50,14 +50,16 @@ def bootstrap_interval(groups: Sequence, level: float = 0.95, n_boot: int = 10_0
     return float(lo), float(hi)
 
 # %% ../nbs/06c_benchmark.ipynb #6b31e96c
-BENCH_FORMAT = 1                    # the results file's layout
+BENCH_FORMAT = 2                    # the results file's layout (2: the method and the evaluations' episodes)
 
 def cell_settings(task: Task, preset: Optional[str] = None, n_updates: Optional[int] = None,
                   total_timesteps: Optional[int] = None, eval_every: Optional[int] = None, eval_last_k: int = 10,
-                  test_episodes: Optional[int] = None, config: Optional[dict] = None) -> dict:
-    """Everything that decides a cell's result, checked before any training: the preset, the budget (the preset's
-    unless given), evaluations during training (default: 20 over the run, so the last 10 span its second half), test
-    episodes, config overrides."""
+                  test_episodes: Optional[int] = None, config: Optional[dict] = None, algo: str = "diffusion",
+                  eval_episodes: Optional[int] = None) -> dict:
+    """Everything that decides a cell's result, checked before any training: the method (`algo`), the preset, the
+    budget (the preset's unless given), evaluations during training (default: 20 over the run, so the last 10 span its
+    second half, each on `eval_episodes` test seeds, default all of them), test episodes, config overrides."""
+    check_choice("algo", algo, ALGOS)
     p = task.preset(preset)
     name = preset or next(iter(task.presets))
     if n_updates is not None and total_timesteps is not None:
@@ -77,9 +79,11 @@ def cell_settings(task: Task, preset: Optional[str] = None, n_updates: Optional[
                          "during training.")
     n_test = task.protocol.n_test if test_episodes is None else test_episodes
     task.protocol.seeds("test", n_test)                                  # more than the protocol holds: refused here
+    n_eval = n_test if eval_episodes is None else check_positive("eval_episodes", eval_episodes, integer=True)
+    task.protocol.seeds("test", n_eval)
     check_positive("eval_last_k", eval_last_k, integer=True)
-    return dict(task=task.name, preset=name, budget=budget, updates=updates, eval_every=eval_every,
-                eval_last_k=eval_last_k, test_episodes=n_test, config=config or {})
+    return dict(task=task.name, algo=algo, preset=name, budget=budget, updates=updates, eval_every=eval_every,
+                eval_last_k=eval_last_k, eval_episodes=n_eval, test_episodes=n_test, config=config or {})
 
 # %% ../nbs/06c_benchmark.ipynb #46e6b286
 def _final_figures(ev: dict) -> dict:
@@ -104,10 +108,10 @@ def bench_cell(task: Task, seed: int, out, settings: dict, progress: Optional[bo
         if run_dir.exists(): shutil.rmtree(run_dir)             # stopped before its first checkpoint: start again
         p = task.preset(settings["preset"])
         cfg = dict(p.config, **settings["config"], run_dir=str(run_dir), progress=progress,
-                   eval_every=settings["eval_every"], eval_split="test", eval_episodes=settings["test_episodes"],
+                   eval_every=settings["eval_every"], eval_split="test", eval_episodes=settings["eval_episodes"],
                    eval_last_k=settings["eval_last_k"])
         if p.dataset is not None and "dataset" not in cfg: cfg["dataset"] = str(p.dataset_path())
-        tr = Trainer("diffusion", task.name, seed=seed, config=cfg)
+        tr = Trainer(settings["algo"], task.name, seed=seed, config=cfg)
         if p.pretrain_vision: tr.pretrain_vision(p.pretrain_targets, p.pretrain_vision)
         tr.train(**settings["budget"])
     seeds = task.protocol.seeds("test", settings["test_episodes"])
@@ -121,7 +125,7 @@ def bench_cell(task: Task, seed: int, out, settings: dict, progress: Optional[bo
 # %% ../nbs/06c_benchmark.ipynb #75c65877
 def _stat(mean: float, lo: float, hi: float) -> dict: return dict(mean=float(mean), lo=lo, hi=hi)
 
-def aggregate(cells: Sequence[dict], metric: str, last_k: int = 10) -> dict:
+def aggregate(cells: Sequence[dict], metric: str, last_k: int = 10, best_k: int = 5) -> dict:
     "Mean over the cells (training seeds) of each figure, with its 95% interval (see above)."
     fin = [c["final"] for c in cells]
     out = dict(n_seeds=len(cells), episodes=sum(len(f["returns"]) for f in fin))
@@ -134,17 +138,18 @@ def aggregate(cells: Sequence[dict], metric: str, last_k: int = 10) -> dict:
         final["success"] = _stat(k / n, *wilson_interval(k, n))
     out["final"] = final
     key = {"return": "mean", "score": "score", "success": "success"}
-    for stage in ("best", "last_k_mean"):
+    for stage in ("best", "best_k_mean", "last_k_mean"):
         per = []                                                      # per seed: the stage's evaluation figures
         for c in cells:
             ev = c["evals"]
             if not ev: break
-            pick = [max(ev, key=lambda e: e["value"])] if stage == "best" else ev[-last_k:]
+            pick = (sorted(ev, key=lambda e: -e["value"])[:1 if stage == "best" else best_k]
+                    if stage != "last_k_mean" else ev[-last_k:])
             per.append({f: float(np.mean([e[key[f]] for e in pick])) for f in final if all(key[f] in e for e in pick)})
         if len(per) == len(cells) and per:
             out[stage] = {f: _stat(np.mean([p[f] for p in per]), *bootstrap_interval([[p[f]] for p in per]))
                           for f in per[0]}
-    out["metric"] = metric
+    out["metric"], out["best_k"] = metric, best_k
     return out
 
 # %% ../nbs/06c_benchmark.ipynb #a7248524
@@ -165,12 +170,14 @@ def results_table(results: dict) -> str:
             rows += ["| task | checkpoint | " + " | ".join(figs) + " |", "|---|---|" + "---|" * len(figs)]
         n_ev = st["updates"] // st["eval_every"]
         label = dict(final=f"final ({st['updates']:,} updates)", best=f"best of {n_ev} during training",
+                     best_k_mean=f"mean of the best {min(agg.get('best_k', 5), n_ev)} of {n_ev} during training",
                      last_k_mean=f"mean of the last {min(st['eval_last_k'], n_ev)} of {n_ev} during training")
-        for stage in ("final", "best", "last_k_mean"):
+        for stage in ("final", "best", "best_k_mean", "last_k_mean"):
             if stage in agg:
                 cells = " | ".join(_fmt(agg[stage][f], f) if f in agg[stage] else "-" for f in figs)
                 rows.append(f"| {name} | {label[stage]} | {cells} |")
-    n = {name: f"{a['n_seeds']} training seeds x {a['episodes'] // max(a['n_seeds'], 1)} test episodes"
+    n = {name: f"{a['n_seeds']} training seed{'s' * (a['n_seeds'] != 1)} x {a['episodes'] // max(a['n_seeds'], 1)} "
+               "test episodes"
          for name, a in results["aggregate"].items()}
     notes = [f"- {k}: {v}; preset {results['settings'][k]['preset']!r}, 95% intervals (final: hierarchical bootstrap "
              "for scores and returns, Wilson for success; during training: bootstrap over seeds)."
@@ -183,9 +190,11 @@ def results_table(results: dict) -> str:
 def run_benchmark(tasks: Sequence[str], seeds: Sequence[int], out, preset: Optional[str] = None,
                   n_updates: Optional[int] = None, total_timesteps: Optional[int] = None,
                   eval_every: Optional[int] = None, eval_last_k: int = 10, test_episodes: Optional[int] = None,
-                  config: Optional[dict] = None, progress: Optional[bool] = False) -> dict:
-    "Run (or continue) the benchmark of `tasks` × training `seeds` into the folder `out`; returns the results."
-    tasks = [get_task(t) for t in (tasks or [])]
+                  config: Optional[dict] = None, progress: Optional[bool] = False, algo: str = "diffusion",
+                  eval_episodes: Optional[int] = None) -> dict:
+    """Run (or continue) the benchmark of `tasks` (names, or groups of tasks) × training `seeds` with the method `algo`
+    into the folder `out`; returns the results."""
+    tasks = [get_task(t) for t in expand_tasks(tasks or [])]
     if not tasks: raise ValueError("run_benchmark needs at least one task (dpnb tasks lists them).")
     seeds = [check_positive("seed", s, integer=True, allow_zero=True) for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds):
@@ -193,7 +202,7 @@ def run_benchmark(tasks: Sequence[str], seeds: Sequence[int], out, preset: Optio
     if preset is not None and len(tasks) > 1:
         raise ValueError(f"preset={preset!r} names one task's preset; with several tasks each runs its default.")
     settings = {t.name: cell_settings(t, preset, n_updates, total_timesteps, eval_every, eval_last_k, test_episodes,
-                                      config) for t in tasks}
+                                      config, algo, eval_episodes) for t in tasks}
     out = Path(out)
     f = out / "bench.json"
     old = json.loads(f.read_text()) if f.exists() else None

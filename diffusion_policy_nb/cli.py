@@ -20,7 +20,8 @@ from . import pretrain as _pretrain       # Trainer.pretrain_vision
 from .student import round_updates      # and Trainer.distill, on-policy rounds
 from .benchmark import results_table, run_benchmark
 from .checkpoint import find_checkpoint
-from .task import TASKS, find_preset, get_task, resolve_env, task_for_env, tasks_table
+from .task import TASKS, TASK_GROUPS, expand_tasks, find_preset, get_task, resolve_env, task_for_env
+from .task import tasks_table
 from .rollout import make_env, run_episodes
 from .buffer import ObsSpec
 from .encoder import resolve_encoder
@@ -180,12 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
                    "(tensorboard, wandb or tensorboard,wandb; default none)")
     k = sub.add_parser("tasks", allow_abbrev=False, help="list the registered tasks: env, demonstrations, protocol, "
                        "presets; with names, each preset's budget and config values")
-    k.add_argument("names", nargs="*", metavar="TASK", help="tasks whose presets to show in full (default: list all)")
+    k.add_argument("names", nargs="*", metavar="TASK", help="tasks (or groups) whose presets to show in full (default: list "
+                   "all)")
     k.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
     b = sub.add_parser("bench", allow_abbrev=False,
                        help="train each task with each training seed, score on the task's test seeds, and write one "
                             "results file with 95%% intervals (resumes an interrupted benchmark in --out)")
-    b.add_argument("tasks", nargs="+", metavar="TASK", help="registered task names (dpnb tasks)")
+    b.add_argument("tasks", nargs="+", metavar="TASK", help="registered task names or groups of tasks, e.g. "
+                   "metaworld/hard (dpnb tasks)")
+    b.add_argument("--algo", default="diffusion", choices=ALGOS, help="the method (default diffusion; bc: the same "
+                   "network regressing the action chunk)")
     b.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds (default 0 1 2)")
     b.add_argument("--out", default=None, help="results folder (default runs/bench-<tasks>)")
     b.add_argument("--preset", default=None, help="the task's preset (one task only; default: the task's first)")
@@ -195,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="updates between evaluations on the test seeds during training (default: a twentieth of "
                         "the run)")
     b.add_argument("--eval-last-k", type=int, default=10, help="report the mean of the last K evaluations (default 10)")
+    b.add_argument("--eval-episodes", type=int, default=None,
+                   help="test episodes of each evaluation during training (default: all of --test-episodes)")
     b.add_argument("--test-episodes", type=int, default=None, help="test episodes (default: the task protocol's)")
     b.add_argument("--config", type=_json_dict, default=None, help="config overrides on top of the preset, as JSON")
     b.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
@@ -501,8 +508,11 @@ def _check_same_run(tr: Trainer, args, overrides: dict, run_dir: Path):
                          "or give another --run-dir for a new run.")
 
 def _tasks(args) -> None:
-    if not args.names: print(tasks_table()); return
-    for name in args.names:
+    if not args.names:
+        print(tasks_table())
+        if TASK_GROUPS: print("\ngroups: " + ", ".join(f"{g} ({len(ts)} tasks)" for g, ts in TASK_GROUPS.items()))
+        return
+    for name in expand_tasks(args.names):
         task = get_task(name)
         print(f"{task.name}: {task.about} ({task.env_id})")
         if task.config: print("  task defaults: " + ", ".join(f"--{_flag(k)} {v}" for k, v in task.config.items()))
@@ -513,9 +523,10 @@ def _tasks(args) -> None:
             for k, v in pr.config.items(): print(f"    --{_flag(k)} {v}")
 
 def _bench(args) -> dict:
-    out = args.out or "runs/bench-" + "+".join(args.tasks)
+    out = args.out or "runs/bench-" + "+".join(args.tasks) + ("" if args.algo == "diffusion" else f"-{args.algo}")
     res = run_benchmark(args.tasks, args.seeds, out, args.preset, args.n_updates, args.total_timesteps, args.eval_every,
-                        args.eval_last_k, args.test_episodes, args.config, progress=False if args.quiet else None)
+                        args.eval_last_k, args.test_episodes, args.config, progress=False if args.quiet else None,
+                        algo=args.algo, eval_episodes=args.eval_episodes)
     print(results_table(res), file=sys.stderr)
     return dict(out=str(out), results=str(Path(out) / "bench.json"), table=str(Path(out) / "bench.md"),
                 aggregate=res["aggregate"])

@@ -16,8 +16,9 @@ from .core import check_choice, check_positive
 from .buffer import DATASET_ADAPTERS
 
 # %% auto #0
-__all__ = ['METRICS', 'SPLITS', 'TASKS', 'Protocol', 'Preset', 'Task', 'register_task', 'get_task', 'find_preset', 'task_for_env',
-           'demonstrations', 'task_config', 'resolve_env', 'tasks_table']
+__all__ = ['METRICS', 'SPLITS', 'TASKS', 'TASK_GROUPS', 'Protocol', 'Preset', 'Task', 'register_task', 'get_task',
+           'register_group', 'expand_tasks', 'find_preset', 'task_for_env', 'demonstrations', 'task_config',
+           'resolve_env', 'tasks_table']
 
 # %% ../nbs/03d_task.ipynb #f3aac5d9
 METRICS = ("return", "score", "success")
@@ -123,6 +124,8 @@ class Task:
     config: dict = field(default_factory=dict)
     about: str = ""                         # one line for `dpnb tasks`
     references: dict = field(default_factory=dict)   # published figures of peers: source -> figures (as published)
+    # check_data(dataset path) raises when a dataset was made for another task or version of it (before training)
+    check_data: Optional[Callable] = None
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name or any(ch.isspace() for ch in self.name):
@@ -170,6 +173,25 @@ def get_task(name: str) -> Task:
     "The registered task `name`, or an error listing the tasks (with the closest name)."
     return TASKS[check_choice("task", name, sorted(TASKS))]
 
+TASK_GROUPS: dict = {}        # name -> task names: a family of tasks, or a part of one (e.g. by difficulty)
+
+def register_group(name: str, tasks) -> list:
+    "Name a list of registered tasks, so that one word selects them all (`dpnb bench NAME`)."
+    tasks = [get_task(t).name for t in tasks]
+    if not tasks: raise ValueError(f"group {name!r} holds no task.")
+    if name in TASKS: raise ValueError(f"{name!r} is already a task's name; a group needs another.")
+    TASK_GROUPS[name] = tasks
+    return tasks
+
+def expand_tasks(names) -> list:
+    "Task names with each group replaced by its tasks, in order, each once; an error naming an unknown word."
+    out = []
+    for n in names:
+        if n not in TASK_GROUPS and n not in TASKS:
+            check_choice("task or group", n, sorted(TASKS) + sorted(TASK_GROUPS))
+        out += [t for t in TASK_GROUPS.get(n, [n]) if t not in out]
+    return out
+
 def find_preset(name: str) -> tuple:
     "(task, preset) for a preset name, or an error listing every preset."
     names = {p: t for t in TASKS.values() for p in t.presets}
@@ -192,6 +214,7 @@ def demonstrations(task: Optional[Task], expert=None, dataset=None, seed: int = 
         raise TypeError(f"expert must be callable as expert(obs) -> action, got {type(expert).__name__}.")
     if expert is None and dataset is None and required and task is not None and task.dataset is not None:
         dataset = str(task.dataset_path())                                 # the task's shipped demonstrations
+    if dataset is not None and task is not None and task.check_data is not None: task.check_data(dataset)
     if expert is None and dataset is None and required:
         raise ValueError(f"No demonstrations for env {env_name!r}: pass expert=<callable obs -> action> (optionally "
                          "with reset()), or config={'dataset': '<path to .npz/.zarr/Minari .hdf5/our format>'}, or "
