@@ -31,5 +31,5 @@ from .pusht import PUSHT_PIXELS_FITTED_PRESET, pusht_pose_targets
 from .experts import PendulumExpert, collect, rollout
 from . import tasks as tasks              # registers diffusion_policy_nb/TwoRoutes-v0 and its task
 from . import lerobot as lerobot          # registers LeRobotDataset folders with load_dataset
-from . import metaworld_tasks as metaworld_tasks   # Meta-World's 50 task records (the package: on use)
+from . import metaworld_tasks as metaworld_tasks   # Meta-World's 50 task records
 from .task import TASKS, Task, Preset, Protocol, register_task, get_task

@@ -181,8 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(tensorboard, wandb or tensorboard,wandb; default none)")
     k = sub.add_parser("tasks", allow_abbrev=False, help="list the registered tasks: env, demonstrations, protocol, "
                        "presets; with names, each preset's budget and config values")
-    k.add_argument("names", nargs="*", metavar="TASK", help="tasks (or groups) whose presets to show in full (default: list "
-                   "all)")
+    k.add_argument("names", nargs="*", metavar="TASK",
+                   help="tasks (or groups) whose presets to show in full (default: list all)")
     k.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
     b = sub.add_parser("bench", allow_abbrev=False,
                        help="train each task with each training seed, score on the task's test seeds, and write one "
