@@ -90,9 +90,6 @@ class MetaWorldEnv(gym.Env):
                  camera: str = "corner2"):
         self.task = check_choice("task", task, METAWORLD_TASKS)
         self.render_mode, self._look = render_mode, (render_mode, width, height, camera)
-        if render_mode is not None and "MUJOCO_GL" not in os.environ and not os.environ.get("DISPLAY"):
-            os.environ["MUJOCO_GL"] = "osmesa"                    # no display: software OpenGL (OSMesa)
-            os.environ.setdefault("PYOPENGL_PLATFORM", "osmesa")
         pool = _POOL.get((task, self._look))
         self._env = pool.pop() if pool else self._build()
         if pool is not None and not pool: del _POOL[(task, self._look)]
@@ -123,11 +120,20 @@ class MetaWorldEnv(gym.Env):
 
     def render(self):
         "The camera's frame (H, W, 3) uint8, upright (Meta-World's come bottom row first)."
+        scoped = {}                      # no display and no choice made: software OpenGL (OSMesa), for this call only,
+        if "MUJOCO_GL" not in os.environ and not os.environ.get("DISPLAY"):     # so child processes inherit nothing
+            scoped = dict(MUJOCO_GL="osmesa", PYOPENGL_PLATFORM=os.environ.get("PYOPENGL_PLATFORM", "osmesa"))
+        before = {k: os.environ.get(k) for k in scoped}
+        os.environ.update(scoped)
         try: f = self._env.render()
         except Exception as e:                   # no OpenGL: MuJoCo's FatalError, PyOpenGL's ImportError, ...
             raise gym.error.DependencyNotInstalled(
                 f"Meta-World frames need OpenGL ({type(e).__name__}: {e}). Without a display, install OSMesa "
                 "(apt-get install libosmesa6) and set MUJOCO_GL=osmesa, or use EGL on a GPU (MUJOCO_GL=egl).") from e
+        finally:
+            for k, v in before.items():
+                if v is None: os.environ.pop(k)
+                else: os.environ[k] = v
         return None if f is None else np.ascontiguousarray(f[::-1])
 
     def close(self):
