@@ -27,6 +27,7 @@ from .buffer import ObsSpec
 from .encoder import resolve_encoder
 from .distributed import torchrun_job
 from .video import VIDEO_FORMATS, record_videos
+from .acting import HANDOVERS
 
 # %% auto #0
 __all__ = ['IMPORT_HELP', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'import_modules', 'build_parser',
@@ -155,6 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--video", type=int, default=0, metavar="N",
                    help="also write N episodes as videos to RUN_DIR/videos (the env must render rgb_array)")
     e.add_argument("--video-format", choices=VIDEO_FORMATS, default="gif", help="gif (Pillow) or mp4 (the video extra)")
+    e.add_argument("--delay", type=int, default=0, metavar="D",
+                   help="act as if each plan took D control steps: the robot goes on with the previous chunk meanwhile "
+                        "(05ea_acting; default 0)")
+    e.add_argument("--handover", choices=HANDOVERS, default="receding",
+                   help="how a new chunk takes over: as sampled (receding, default) or with the actions already "
+                        "committed held fixed (inpaint)")
+    e.add_argument("--guidance", type=float, default=0.0, metavar="W",
+                   help="inpaint: reconstruction guidance weight (default 0: replacement only)")
     d = sub.add_parser("distill", allow_abbrev=False,
                        help="train a student of a run's policy that plans in 1-2 network evaluations (05i_distill); "
                             "resumes if --run-dir holds an unfinished one")
@@ -539,6 +548,8 @@ def _eval(args) -> dict:
         raise ValueError(f"--split {args.split} and --seed-start {args.seed_start}: give one (the split's seeds are "
                          "the task protocol's).")
     if args.video < 0: raise ValueError(f"--video {args.video}: must be >= 0.")
+    if args.delay < 0: raise ValueError(f"--delay {args.delay}: must be >= 0.")
+    if args.guidance < 0: raise ValueError(f"--guidance {args.guidance}: must be >= 0.")
     tr = Trainer.load(args.run_dir, buffer=False)                   # evaluation never reads the demonstrations
     if args.quiet: tr.cfg.progress = False
     if args.split is not None: seeds = tr.eval_seeds(args.split, args.episodes)      # the task protocol's
@@ -546,9 +557,10 @@ def _eval(args) -> dict:
         start = tr.cfg.eval_seed if args.seed_start is None else args.seed_start
         seeds = list(range(start, start + (args.episodes or 100)))
     start = seeds[0]
-    evp = tr.evaluate(len(seeds), seeds=seeds)
+    clock = dict(delay=args.delay, handover=args.handover, guidance=args.guidance)
+    evp = tr.evaluate(len(seeds), seeds=seeds, **clock)
     out = dict(run_dir=str(args.run_dir), n_updates=tr.n_updates, episodes=len(seeds), seed_start=start,
-               **({"split": args.split} if args.split else {}), **_ev_fields("policy", evp))
+               **({"split": args.split} if args.split else {}), **clock, **_ev_fields("policy", evp))
     if tr.expert is not None:
         eve = tr.evaluate(len(seeds), seeds=seeds, agent="expert")
         out.update(expert_return_mean=eve["mean"], expert_return_std=eve["std"])

@@ -16,6 +16,7 @@ from .core import Progress, check_choice, check_positive
 from .rollout import fresh_env, run_episodes
 from .task import Protocol
 from .policy import ChunkPolicy
+from .acting import DelayedActor
 
 # %% auto #0
 __all__ = ['evaluate_agent', 'RunEvaluation']
@@ -23,21 +24,29 @@ __all__ = ['evaluate_agent', 'RunEvaluation']
 # %% ../nbs/05f_evaluate.ipynb #2e50ccad
 def evaluate_agent(agent, env, seeds, env_kwargs: Optional[dict] = None, batched: bool = False,
                    generator: Optional[torch.Generator] = None, fallback_env=None, show: Optional[bool] = False,
-                   every: float = 30.0, record: bool = False) -> dict:
+                   every: float = 30.0, record: bool = False, delay: int = 0, handover: str = "receding",
+                   guidance: float = 0.0) -> dict:
     """Episodes of `agent` (a policy: acting with `generator`; or any callable of the expert protocol) on `seeds`, in
     fresh envs like `env` (`fresh_env`): in lockstep with one batched plan per step when `batched` and the envs can be
     built, else one at a time in a fresh env (or in `fallback_env()`). Returns mean, std, returns, seeds, lengths,
     max_rewards (each episode's best step) and success (`successes`: per episode); with `record` also obs and actions
-    (per episode, as in `run_episodes`). `show`/`every`: progress as in `Progress` (off by default)."""
+    (per episode, as in `run_episodes`). `show`/`every`: progress as in `Progress` (off by default). `delay`,
+    `handover`, `guidance`: a policy acts as if each plan took `delay` control steps (`DelayedActor`, `05ea_acting`)."""
     seeds = [int(s) for s in seeds]
+    real_clock = delay != 0 or handover != "receding"
     if isinstance(agent, ChunkPolicy):
         if agent.obs_normalizers is None:
             raise ValueError("The policy is not trained yet: no demonstration episode has ended, so there is "
                              "nothing to fit its normalisers on. Call train(...) with more env steps (or a dataset) "
                              "first.")
-        pol, fn = agent, (lambda o: agent.act(o, generator=generator))
-        fn.reset = agent.reset
+        if real_clock: pol, fn = agent, DelayedActor(agent, delay, handover, generator, guidance)   # checked here
+        else:
+            pol, fn = agent, (lambda o: agent.act(o, generator=generator))
+            fn.reset = agent.reset
         pol.model.eval()
+    elif real_clock:
+        raise ValueError(f"delay={delay} and handover={handover!r} apply to a chunk policy's plans; this agent is a "
+                         f"{type(agent).__name__}: use delay=0 and handover='receding'.")
     else: pol, fn, batched = None, agent, False
     envs = [fresh_env(env, env_kwargs) for _ in seeds] if batched else []
     bar = Progress(len(seeds), "evaluate", show=show, every=every, unit="episodes")
@@ -81,9 +90,10 @@ class RunEvaluation:
         return self.env
 
     def evaluate(self, n_episodes: int = 100, seeds=None, agent: str = "policy", batched: bool = True,
-                 log: bool = True) -> dict:
+                 log: bool = True, delay: int = 0, handover: str = "receding", guidance: float = 0.0) -> dict:
         """Mean/std/per-episode returns (and success, where the env reports it) of the EMA policy, or of the expert,
-        on `seeds` (default: `n_episodes` from `eval_seed`); `log`: a record in metrics.jsonl and the trackers."""
+        on `seeds` (default: `n_episodes` from `eval_seed`); `log`: a record in metrics.jsonl and the trackers.
+        `delay`/`handover`/`guidance`: the policy acts as if each plan took `delay` control steps (`05ea_acting`)."""
         check_positive("n_episodes", n_episodes, integer=True)
         check_choice("agent", agent, ("policy", "expert"))
         c = self.cfg
@@ -96,8 +106,9 @@ class RunEvaluation:
         g = torch.Generator(device=self.device).manual_seed(c.seed + 7)
         who = self.ema_policy() if agent == "policy" else self.expert
         env = self.env_id if self._env_is_id else self.env
+        clock = dict(delay=delay, handover=handover, guidance=guidance) if agent == "policy" else {}
         out = dict(evaluate_agent(who, env, seeds, self.env_kwargs, batched, g, fallback_env=self.eval_env,
-                                  show=c.progress if self.dist.is_main else False, every=c.progress_every),
+                                  show=c.progress if self.dist.is_main else False, every=c.progress_every, **clock),
                    agent=agent)
         if log: self._log(dict(kind="eval", agent=agent, n=len(seeds), n_updates=self.n_updates,
                                **{k: out[k] for k in ("mean", "std", "success") if k in out}))
