@@ -66,7 +66,7 @@ class Config:
     # images: the image encoders do not train; updates read their features of each stored frame, computed once
     # (set by Trainer.pretrain_vision, which fits them first)
     freeze_vision: bool = False
-    sampler: str = "ddim"                # "ddim" or "ddpm" (correct strided DDPM)
+    sampler: str = "ddim"                # "ddim", "ddpm" (correct strided DDPM), "dpmsolver++" or "dpmsolver++3m"
     eta: float = 0.0                     # DDIM stochasticity
     prediction_type: str = "epsilon"     # "epsilon", "sample" or "v_prediction"
     clip_sample: bool = True             # clip x̂0 to [-1, 1] while sampling

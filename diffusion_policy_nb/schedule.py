@@ -18,7 +18,8 @@ from .core import check_choice, check_positive, get_device
 # %% auto #0
 __all__ = ['SCHEDULES', 'TERMINAL_SQRT_ABAR', 'SAMPLERS', 'PREDICTION_TYPES', 'VARIANCE_TYPES', 'TIMESTEP_SPACINGS',
            'cosine_betas', 'linear_betas', 'rescale_terminal_snr', 'step_coefficients', 'NoiseScheduler',
-           'GaussianMixtureOracle', 'mode_report', 'dpm_solver_coefficients', 'demo']
+           'logsnr_timesteps', 'GaussianMixtureOracle', 'mode_report', 'dpm_solver_coefficients',
+           'dpm_solver3_coefficients', 'demo']
 
 # %% ../nbs/01_schedule.ipynb #98e7cca5
 SCHEDULES = ("cosine", "linear")
@@ -65,10 +66,11 @@ def step_coefficients(abar_t: np.ndarray, abar_s: np.ndarray, sampler: str = "dd
     return np.sqrt(abar_s) - k * np.sqrt(abar_t), k, sigma         # DDIM eq. 12 rewritten in (x̂0, x_t)
 
 # %% ../nbs/01_schedule.ipynb #ba8b41c0
-SAMPLERS = ("ddim", "ddpm", "dpmsolver++")           # dpmsolver++: DPM-Solver++(2M), see "Fewer steps" below
+# dpmsolver++: DPM-Solver++(2M), dpmsolver++3m: DPM-Solver++(3M), see "Fewer steps" below
+SAMPLERS = ("ddim", "ddpm", "dpmsolver++", "dpmsolver++3m")
 PREDICTION_TYPES = ("epsilon", "sample", "v_prediction")
 VARIANCE_TYPES = ("fixed_small", "fixed_large")
-TIMESTEP_SPACINGS = ("trailing", "leading")
+TIMESTEP_SPACINGS = ("trailing", "leading", "logsnr")   # logsnr: uniform in log-SNR λ, see "Fewer steps" below
 
 class NoiseScheduler:
     "DDPM/DDIM noise scheduler with precomputed float32 tables on `device`."
@@ -85,7 +87,8 @@ class NoiseScheduler:
                  clip_sample: bool = False,
                  clip_sample_range: float = 1.0,
                  variance_type: str = "fixed_small", # DDPM reverse variance: β̃ ("fixed_small") or β ("fixed_large")
-                 # strided steps: "trailing" starts at T-1 (pure noise); "leading" as diffusers' default
+                 # strided steps: "trailing" starts at T-1 (pure noise); "leading" as diffusers' default; "logsnr"
+                 # uniform in λ = log(α/σ) from T-1 to 0
                  timestep_spacing: str = "trailing",
                  max_terminal_abar: float = 1e-2,    # refuse schedules that do not end near pure noise
                  device: str | torch.device = "cpu"):
@@ -160,10 +163,20 @@ def training_target(self: NoiseScheduler, x0: torch.Tensor, noise: torch.Tensor,
     return _bcast(self.sqrt_abar[t], x0) * noise - _bcast(self.sqrt_one_minus_abar[t], x0) * x0
 
 # %% ../nbs/01_schedule.ipynb #1f93ef45
+def logsnr_timesteps(abar: np.ndarray, n: int) -> np.ndarray:
+    """n distinct timesteps, decreasing from T-1 to 0, each the one whose λ = log(α/σ) is nearest to n values uniform in
+    λ (DPM-Solver's "logSNR" spacing), moved where needed so that all n stay distinct."""
+    lam = 0.5 * (np.log(abar) - np.log1p(-abar))                         # decreasing in t
+    T, ts, prev = len(abar), [], len(abar)
+    for k, target in enumerate(np.linspace(lam[-1], lam[0], n)):
+        t = int(np.argmin(np.abs(lam - target)))
+        ts.append(prev := max(min(t, prev - 1), n - 1 - k))              # below the last one, room for the rest
+    return np.array(ts, dtype=np.int64)
+
 @patch
 def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None, sampler: str = "ddim",
                   eta: float = 0.0):
-    """Choose the visited timesteps and precompute (A, B, σ) for `sampler` ('ddim' or 'ddpm') with
+    """Choose the visited timesteps and precompute (A, B, σ) for `sampler` (one of `SAMPLERS`) with
     `n_inference_steps` ≤ T."""
     n = self.T if n_inference_steps is None else n_inference_steps
     check_positive("n_inference_steps", n, integer=True)
@@ -173,14 +186,17 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
     check_positive("eta", eta, allow_zero=True)
     if self.timestep_spacing == "trailing":
         ts = np.round(np.arange(self.T, 0, -self.T / n)).astype(np.int64) - 1
+    elif self.timestep_spacing == "logsnr": ts = logsnr_timesteps(self.alphas_cumprod64, n)
     else:
         ts = (np.arange(n)[::-1] * (self.T // n)).astype(np.int64)
     abar = self.alphas_cumprod64
     abar_t = abar[ts]
     abar_s = np.append(abar[ts[1:]], 1.0)                                # ᾱ of the next visited step; 1 after the last
-    if sampler == "dpmsolver++":
+    D = np.zeros(len(ts))                                                # weight of the x̂0 two steps back (3M)
+    if sampler.startswith("dpmsolver++"):
         if eta > 0: raise ValueError(f"eta={eta} applies to sampler='ddim' only; DPM-Solver++ is deterministic.")
-        A, B, C = dpm_solver_coefficients(abar_t, abar_s)
+        if sampler == "dpmsolver++": A, B, C = dpm_solver_coefficients(abar_t, abar_s)
+        else: A, B, C, D = dpm_solver3_coefficients(abar_t, abar_s)
         sigma = np.zeros_like(A)
     else:
         (A, B, sigma), C = step_coefficients(abar_t, abar_s, sampler, eta, self.variance_type), np.zeros(len(ts))
@@ -190,8 +206,9 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
     # as scalars, with no tensor indexing and no device->host read
     self._coef = [tuple(float(np.float32(v)) for v in row)
                   for row in zip(np.sqrt(abar_t), np.sqrt(1 - abar_t), A, B, sigma)]
-    self._coef_prev = [float(np.float32(c)) for c in C]                 # weight of the previous step's x̂0 (multistep)
-    self._x0_prev = None
+    # weights of the previous steps' x̂0 (multistep)
+    self._coef_prev = [(float(np.float32(c)), float(np.float32(d))) for c, d in zip(C, D)]
+    self._x0_prev = self._x0_prev2 = None
     self._index_of = {int(t): i for i, t in enumerate(ts)}               # for step(model_output, t, x_t)
     return self
 
@@ -228,12 +245,15 @@ def _step(self: NoiseScheduler, i: int, model_output, x_t, generator=None, noise
     # 2. x̂0 from the model output (DDPM eq. 15), optionally clipped
     x0 = self.predict_x0(model_output, x_t, sqrt_abar_t, sqrt_1m_abar_t)
     # 3. mean of the step: posterior mean (DDPM eq. 7) or DDIM eq. 12, both as A·x̂0 + B·x_t; DPM-Solver++(2M) adds
-    #    C·x̂0 of the previous step (Lu et al. 2022b, Alg. 2; C = 0 on the first and the last step)
+    #    C·x̂0 of the previous step (Lu et al. 2022b, Alg. 2; C = 0 on the first and the last step), (3M) also D·x̂0
+    #    of the step before it
     # (the last step has A = 1, B = 0: x_s is x̂0 itself, with no arithmetic)
     x_s = x0 if A == 1.0 and B == 0.0 else torch.add(A * x0, x_t, alpha=B)
-    C = self._coef_prev[i]
+    C, D = self._coef_prev[i]
     if C != 0.0: x_s = torch.add(x_s, self._x0_prev, alpha=C)
-    self._x0_prev = x0 if self.sampler == "dpmsolver++" else None
+    if D != 0.0: x_s = torch.add(x_s, self._x0_prev2, alpha=D)
+    self._x0_prev2 = self._x0_prev if self.sampler == "dpmsolver++3m" else None
+    self._x0_prev = x0 if self.sampler.startswith("dpmsolver++") else None
     # 4. add σ·z (z ~ N(0, I)); σ = 0 for DDIM with η = 0 and on the final DDPM step
     if self.sampler == "ddpm" or self.eta > 0:
         if noise is None: noise = torch.randn(x_t.shape, generator=generator, device=x_t.device, dtype=x_t.dtype)
@@ -323,6 +343,24 @@ def dpm_solver_coefficients(abar_t: np.ndarray, abar_s: np.ndarray) -> tuple:
     A[second] = phi[second] * (1 + 1 / (2 * r[second]))
     C[second] = -phi[second] / (2 * r[second])
     return A, B, C
+
+# %% ../nbs/01_schedule.ipynb #3cd063d0
+def dpm_solver3_coefficients(abar_t: np.ndarray, abar_s: np.ndarray) -> tuple:
+    """DPM-Solver++(3M) per step: (A, B, C, D) with x_s = A·x̂0(t) + B·x_t + C·x̂0(t') + D·x̂0(t''), t' and t'' the
+    two previous visited steps; orders as in diffusers' solver_order=3 (lower_order_final below 15 steps)."""
+    abar_t, abar_s = np.asarray(abar_t, np.float64), np.asarray(abar_s, np.float64)
+    A, B, C = dpm_solver_coefficients(abar_t, abar_s)                    # orders 1 and 2 where 3 does not apply
+    D, n = np.zeros_like(A), len(A)
+    lam_t = 0.5 * (np.log(abar_t) - np.log1p(-abar_t))
+    for i in range(2, n):
+        if abar_s[i] >= 1 or (i == n - 2 and n < 15): continue          # the last step(s): lower order
+        with np.errstate(divide="ignore"): h = 0.5 * (np.log(abar_s[i]) - np.log1p(-abar_s[i])) - lam_t[i]
+        r0, r1 = (lam_t[i] - lam_t[i - 1]) / h, (lam_t[i - 1] - lam_t[i - 2]) / h
+        a_s, e = np.sqrt(abar_s[i]), np.expm1(-h)                        # α_s, e^{-h} - 1
+        phi, a2, a3 = -a_s * e, a_s * (e / h + 1), -a_s * ((e + h) / h ** 2 - 0.5)
+        c = a2 * r0 / (r0 + r1) + a3 / (r0 + r1)                         # the weight of D_{1,0} - D_{1,1} overall
+        A[i], C[i], D[i] = phi + (a2 + c) / r0, -(a2 + c) / r0 - c / r1, c / r1
+    return A, B, C, D
 
 # %% ../nbs/01_schedule.ipynb #31204136
 def demo(T: int = 50, n: int = 20_000, seed: int = 0) -> dict:
