@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 
 from .core import check_choice, check_positive, closest, get_device
-from .schedule import SCHEDULES, SAMPLERS, PREDICTION_TYPES
+from .schedule import SCHEDULES, SAMPLERS, PREDICTION_TYPES, TIMESTEP_SPACINGS
 from .denoiser import DENOISERS
 from .encoder import ENCODERS, resolve_encoder
 from .vision import BACKBONES, ImageEncoder, load_vision_weights
@@ -67,6 +67,7 @@ class Config:
     # (set by Trainer.pretrain_vision, which fits them first)
     freeze_vision: bool = False
     sampler: str = "ddim"                # "ddim", "ddpm" (correct strided DDPM), "dpmsolver++" or "dpmsolver++3m"
+    timestep_spacing: str = "trailing"   # the visited steps: "trailing" (uniform in t) or "logsnr" (uniform in log-SNR)
     eta: float = 0.0                     # DDIM stochasticity
     prediction_type: str = "epsilon"     # "epsilon", "sample" or "v_prediction"
     clip_sample: bool = True             # clip x̂0 to [-1, 1] while sampling
@@ -140,6 +141,7 @@ _POSITIVE_FLOAT = ("learning_rate", "beta_start", "beta_end", "updates_per_step"
 _NONNEG_FLOAT = ("eta", "weight_decay", "grad_clip", "ema_decay", "expert_noise", "sample_temperature",
                  "progress_every", "checkpoint_interval")
 CONFIG_CHOICES = dict(noise_schedule=SCHEDULES, denoiser=DENOISERS, sampler=SAMPLERS, prediction_type=PREDICTION_TYPES,
+                      timestep_spacing=TIMESTEP_SPACINGS,
                       lr_schedule=("cosine", "constant"), obs_encoder=("auto", *ENCODERS),
                       vision_backbone=tuple(BACKBONES), eval_split=("val", "test"))
 
@@ -270,7 +272,7 @@ def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, dev
     pol = BCPolicy(**common) if algo == "bc" else DiffusionPolicy(
         n_diffusion_steps=self.n_diffusion_steps, noise_schedule=self.noise_schedule, beta_start=self.beta_start,
         beta_end=self.beta_end, n_inference_steps=self.n_inference_steps, sampler=self.sampler, eta=self.eta,
-        prediction_type=self.prediction_type, clip_sample=self.clip_sample,
+        prediction_type=self.prediction_type, clip_sample=self.clip_sample, timestep_spacing=self.timestep_spacing,
         sample_temperature=self.sample_temperature, time_table=self.time_table, fast_plan=self.fast_plan, **common)
     if self.vision_weights is not None:
         for cam in pol.model.encoder.cameras.values(): load_vision_weights(cam, self.vision_weights)

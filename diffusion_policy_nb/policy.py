@@ -312,7 +312,8 @@ class DiffusionPolicy(ChunkPolicy):
                  beta_start: float = 1e-4,         # linear schedule: first β (rescaled to near-zero terminal SNR)
                  beta_end: float = 0.02,           # linear schedule: last β
                  n_inference_steps: int = 10,      # denoising steps when acting (<= T)
-                 sampler: str = "ddim",            # "ddim" or "ddpm" (strided, correct)
+                 sampler: str = "ddim",            # "ddim", "ddpm" (strided, correct), "dpmsolver++", "dpmsolver++3m"
+                 timestep_spacing: str = "trailing",  # visited steps: uniform in t, or "logsnr" (01_schedule)
                  eta: float = 0.0,                 # DDIM stochasticity (0 = deterministic)
                  prediction_type: str = "epsilon", # "epsilon", "sample" or "v_prediction"
                  clip_sample: bool = True,         # clip x̂0 to [-1, 1] (actions are normalised to [-1, 1])
@@ -324,7 +325,8 @@ class DiffusionPolicy(ChunkPolicy):
                  fast_plan: bool = True,
                  **kwargs):                        # ChunkPolicy arguments (horizons, network, device)
         sched_args = dict(n_diffusion_steps=n_diffusion_steps, noise_schedule=noise_schedule, beta_start=beta_start,
-                          beta_end=beta_end, prediction_type=prediction_type, clip_sample=clip_sample)
+                          beta_end=beta_end, prediction_type=prediction_type, clip_sample=clip_sample,
+                          timestep_spacing=timestep_spacing)
         self.scheduler = NoiseScheduler(**sched_args, device=get_device(kwargs.get("device", "cpu")))
         # validates n_inference_steps <= T, sampler, eta
         self.scheduler.set_timesteps(n_inference_steps, sampler, eta)
