@@ -23,6 +23,7 @@ from .trainer import Trainer
 from . import pretrain as pretrain, student as student   # Trainer.pretrain_vision, distill, rounds
 from .benchmark import run_benchmark
 from .acting import DelayedActor, inpaint_sample
+from .export import check_onnx, onnx_session          # and ChunkPolicy.export_onnx
 from .distributed import torchrun_job
 from .pusht import PUSHT_ID, PUSHT_PRESET, PushTDemonstrator, make_pusht, pusht_protocol
 from .pusht import PUSHT_PIXELS_PRESET, PUSHT_PIXELS_GPU_PRESET, PUSHT_PIXELS_ENV_KWARGS

@@ -28,6 +28,7 @@ from .encoder import resolve_encoder
 from .distributed import torchrun_job
 from .video import VIDEO_FORMATS, record_videos
 from .acting import HANDOVERS
+from .export import check_onnx, plan_latency_ms
 
 # %% auto #0
 __all__ = ['IMPORT_HELP', 'RUNTIME_KEYS', 'QUIET_HELP', 'OBS_NAMES', 'USER_ERRORS', 'import_modules', 'build_parser',
@@ -164,6 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "committed held fixed (inpaint)")
     e.add_argument("--guidance", type=float, default=0.0, metavar="W",
                    help="inpaint: reconstruction guidance weight (default 0: replacement only)")
+    x = sub.add_parser("export", allow_abbrev=False,
+                       help="write a run's policy as one ONNX graph (05l_export), checked against PyTorch")
+    x.add_argument("run_dir", help="a run folder written by dpnb train or dpnb distill (or its checkpoint folder)")
+    x.add_argument("--out", default=None, help="the .onnx file to write (default RUN_DIR/policy.onnx)")
+    x.add_argument("--batch-size", type=int, default=1, help="the graph's batch size, fixed (default 1)")
+    x.add_argument("--latency", action="store_true",
+                   help="also time batch-1 plans, ONNX Runtime against PyTorch (one thread each)")
+    x.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
     d = sub.add_parser("distill", allow_abbrev=False,
                        help="train a student of a run's policy that plans in 1-2 network evaluations (05i_distill); "
                             "resumes if --run-dir holds an unfinished one")
@@ -599,7 +608,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with torchrun_job() as job:
         try:
             import_modules(getattr(args, "imports", None))
-            out = dict(train=_train, eval=_eval, distill=_distill, tasks=_tasks, bench=_bench)[args.command](args)
+            out = dict(train=_train, eval=_eval, distill=_distill, tasks=_tasks, bench=_bench,
+                   export=_export)[args.command](args)
         except USER_ERRORS as e:
             # under torchrun: do not wait for the other ranks
             job.abandon()
@@ -608,6 +618,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 2
         if out is not None: print(strict_json(out, indent=1))
     return 0
+
+# %% ../nbs/07_cli.ipynb #9bf2ab20
+def _export(args) -> dict:
+    if args.batch_size < 1: raise ValueError(f"--batch-size {args.batch_size}: must be >= 1.")
+    tr = Trainer.load(args.run_dir, buffer=False)
+    pol = tr.ema_policy()
+    path = pol.export_onnx(Path(args.out) if args.out else Path(args.run_dir) / "policy.onnx", args.batch_size)
+    out = dict(run_dir=str(args.run_dir), onnx=str(path), batch_size=args.batch_size, n_updates=tr.n_updates,
+               max_abs_diff=check_onnx(pol, path))
+    if args.latency: out.update(plan_latency_ms(pol, path) if args.batch_size == 1 else {})
+    tr.close_loggers()
+    return out
 
 # %% ../nbs/07_cli.ipynb #0a3aae1d
 import builtins, contextlib, io, subprocess
