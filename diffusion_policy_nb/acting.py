@@ -6,6 +6,8 @@ Docs: https://diffusion-policy-nb.github.io/diffusion_policy_nb/acting.html.md""
 
 # %% ../nbs/05ea_acting.ipynb #da83ca96
 from __future__ import annotations
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Optional
 
 import numpy as np
@@ -17,7 +19,7 @@ from .schedule import NoiseScheduler
 from .policy import ChunkPolicy, DiffusionPolicy
 
 # %% auto #0
-__all__ = ['HANDOVERS', 'inpaint_sample', 'DelayedActor']
+__all__ = ['HANDOVERS', 'inpaint_sample', 'DelayedActor', 'AsyncActor', 'RealClock']
 
 # %% ../nbs/05ea_acting.ipynb #5e34524f
 def inpaint_sample(sched: NoiseScheduler, denoise: Callable, x_T: torch.Tensor, known: torch.Tensor,
@@ -101,10 +103,11 @@ def _push(self: DelayedActor, obs):
     else: self._hist = {k: np.concatenate([self._hist[k][:, 1:], now[k][:, None]], 1) for k, v in now.items()}
 
 @patch
-def _plan(self: DelayedActor, known: Optional[torch.Tensor] = None) -> torch.Tensor:
-    "A normalised plan (N, Tp, Da) from the current window; with `known` (N, d, Da) its first d entries held there."
-    p = self.policy
-    fields, _ = p._history_fields(p.obs_spec.join(self._hist) if p.obs_spec.is_dict else self._hist["obs"])
+def _plan(self: DelayedActor, known: Optional[torch.Tensor] = None, hist: Optional[dict] = None) -> torch.Tensor:
+    """A normalised plan (N, Tp, Da) from the window `hist` (default: the current one); with `known` (N, d, Da) its
+    first d entries held there."""
+    p, hist = self.policy, self._hist if hist is None else hist
+    fields, _ = p._history_fields(p.obs_spec.join(hist) if p.obs_spec.is_dict else hist["obs"])
     obs_n = p._fields(fields)                                               # {field: (N, To, ...)}, normalised
     self.n_plans += 1
     if known is None: return p._plan(obs_n, self.generator).clamp(-1, 1)
@@ -139,3 +142,76 @@ def __call__(self: DelayedActor, obs) -> np.ndarray:
     a = self.policy.action_normalizer.unnormalize(self._entry(t)).cpu().numpy()        # (N, Da)
     self._t += 1
     return a[0] if self._single else a
+
+# %% ../nbs/05ea_acting.ipynb #a7896703
+class AsyncActor(DelayedActor):
+    """Act with `policy` on a real clock: plans run in a background thread while the current chunk goes on (see
+    above); `delays` and `stalls` say what the clock did."""
+    def __init__(self, policy: ChunkPolicy, handover: str = "receding", generator: Optional[torch.Generator] = None,
+                 guidance: float = 0.0, expected_delay: Optional[int] = None):
+        super().__init__(policy, 0, handover, generator, guidance)
+        if expected_delay is not None: check_positive("expected_delay", expected_delay, integer=True)
+        self.expected_delay, self._pool = expected_delay, ThreadPoolExecutor(max_workers=1)
+
+    def reset(self, n_envs: Optional[int] = None):
+        "Start an episode (a plan still running for the last one is waited for and dropped)."
+        if getattr(self, "_job", None) is not None: self._job[0].result()
+        super().reset(n_envs)
+        self._job, self._last_start = None, 0          # (future, start step) of the running plan; its start
+        self.delays, self.stalls = [], 0                # per plan: steps from its start to its use; steps waited
+
+    @torch.no_grad()                                   # grad mode is per thread: the planning thread sets its own
+    def _plan_async(self, known, hist): return self._plan(known, hist)
+
+    def _adopt(self, t: int):
+        "Use the finished plan from step t on."
+        plan, s = self._job[0].result(), self._job[1]
+        self._plans, self._job = [(plan, s, t)], None
+        self.delays.append(t - s)
+
+# %% ../nbs/05ea_acting.ipynb #86e6d89f
+@patch
+@torch.no_grad()
+def __call__(self: AsyncActor, obs) -> np.ndarray:
+    "One control step: never waits for a plan except the episode's first one, or when the chunk has run out."
+    self._push(obs)
+    t, Ta, Tp = self._t, self.policy.n_action_steps, self.policy.action_horizon
+    if t == 0: self._plans = [(self._plan(), 0, 0)]                      # before the episode starts
+    if self._job is not None and self._job[0].done(): self._adopt(t)
+    if t > 0 and self._job is None and t - self._last_start >= Ta:       # a plan starts from this window
+        plan, s, _ = self._plans[-1]
+        d = self.expected_delay or max([1, *self.delays])
+        known = plan[:, t - s: min(t - s + d, Tp)] if self.handover == "inpaint" else None
+        self._job, self._last_start = (self._pool.submit(self._plan_async, known, self._hist), t), t
+    plan, s, _ = self._plans[-1]
+    if t - s >= Tp:                                                       # the chunk ran out: wait for the plan
+        self.stalls += 1
+        self._adopt(t)
+        plan, s, _ = self._plans[-1]
+    a = self.policy.action_normalizer.unnormalize(plan[:, t - s]).cpu().numpy()
+    self._t += 1
+    return a[0] if self._single else a
+
+# %% ../nbs/05ea_acting.ipynb #df1a7479
+class RealClock:
+    "Call `agent` on a clock of `hz` ticks per second (sleeping until each tick); `call_ms`: each call's duration."
+    def __init__(self, agent: Callable, hz: float):
+        check_positive("hz", hz)
+        self.agent, self.period = agent, 1.0 / hz
+        self.reset()
+
+    def reset(self, n_envs: Optional[int] = None):
+        r = getattr(self.agent, "reset", None)
+        if callable(r): r(n_envs) if n_envs is not None else r()
+        self.call_ms, self.late, self._tick = [], 0, None
+
+    def __call__(self, obs):
+        now = time.perf_counter()
+        if self._tick is None: self._tick = now
+        elif now < self._tick: time.sleep(self._tick - now)
+        else: self.late += 1                                   # the last step (agent + env) overran its period
+        t0 = time.perf_counter()
+        a = self.agent(obs)
+        self.call_ms.append((time.perf_counter() - t0) * 1e3)
+        self._tick += self.period
+        return a
