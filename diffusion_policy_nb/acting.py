@@ -201,6 +201,7 @@ class RealClock:
         self.reset()
 
     def reset(self, n_envs: Optional[int] = None):
+        "Start an episode: the agent's own reset, and a new clock from the next call."
         r = getattr(self.agent, "reset", None)
         if callable(r): r(n_envs) if n_envs is not None else r()
         self.call_ms, self.late, self._tick = [], 0, None
