@@ -209,6 +209,7 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
     # weights of the previous steps' x̂0 (multistep)
     self._coef_prev = [(float(np.float32(c)), float(np.float32(d))) for c, d in zip(C, D)]
     self._x0_prev = self._x0_prev2 = None
+    self._history = {"dpmsolver++": 1, "dpmsolver++3m": 2}.get(sampler, 0)   # x̂0 estimates the next steps reuse
     self._index_of = {int(t): i for i, t in enumerate(ts)}               # for step(model_output, t, x_t)
     return self
 
@@ -252,8 +253,9 @@ def _step(self: NoiseScheduler, i: int, model_output, x_t, generator=None, noise
     C, D = self._coef_prev[i]
     if C != 0.0: x_s = torch.add(x_s, self._x0_prev, alpha=C)
     if D != 0.0: x_s = torch.add(x_s, self._x0_prev2, alpha=D)
-    self._x0_prev2 = self._x0_prev if self.sampler == "dpmsolver++3m" else None
-    self._x0_prev = x0 if self.sampler.startswith("dpmsolver++") else None
+    if self._history:
+        if self._history == 2: self._x0_prev2 = self._x0_prev
+        self._x0_prev = x0
     # 4. add σ·z (z ~ N(0, I)); σ = 0 for DDIM with η = 0 and on the final DDPM step
     if self.sampler == "ddpm" or self.eta > 0:
         if noise is None: noise = torch.randn(x_t.shape, generator=generator, device=x_t.device, dtype=x_t.dtype)
