@@ -63,7 +63,7 @@ class _HelpFormatter(argparse.HelpFormatter):
         if not isinstance(action, _BoolFlag): return super()._format_action_invocation(action)
         return ", ".join(s if s.startswith("--no-") else f"{s} [true|false]" for s in action.option_strings)
 
-_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "Optional[str]": "TEXT"}
+_METAVARS = {"int": "N", "float": "X", "str": "TEXT", "Optional[str]": "TEXT", "Optional[float]": "X"}
 
 def _add_config_flags(group, skip=("run_dir", "eval_episodes")):
     "One flag per `Config` key; its help is the field's comment (`config_help`), its choices and its default."

@@ -68,6 +68,7 @@ class Config:
     freeze_vision: bool = False
     sampler: str = "ddim"                # "ddim", "ddpm" (correct strided DDPM), "dpmsolver++" or "dpmsolver++3m"
     timestep_spacing: str = "trailing"   # the visited steps: "trailing" (uniform in t) or "logsnr" (uniform in log-SNR)
+    logsnr_min: Optional[float] = None   # "logsnr": after the first step, uniform in log-SNR from here (01_schedule)
     eta: float = 0.0                     # DDIM stochasticity
     prediction_type: str = "epsilon"     # "epsilon", "sample" or "v_prediction"
     clip_sample: bool = True             # clip x̂0 to [-1, 1] while sampling
@@ -129,7 +130,8 @@ SEED_KEYS = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim",
              "noise_schedule", "beta_start", "beta_end", "buffer_size", "n_inference_steps", "warmup_steps", "seed")
 ALGOS = ("diffusion", "bc")
 LOGGERS = ("tensorboard", "wandb")         # config["logger"]: "none", one of these, or several joined by ","
-TYPE_PARSERS = {"int": int, "float": float, "str": str, "bool": bool, "Optional[str]": str, "Optional[bool]": bool}
+TYPE_PARSERS = {"int": int, "float": float, "str": str, "bool": bool, "Optional[str]": str, "Optional[bool]": bool,
+                "Optional[float]": float}
 
 # %% ../nbs/05b_config.ipynb #5764d12a
 _POSITIVE_INT = ("n_diffusion_steps", "action_horizon", "obs_horizon", "hidden_dim", "batch_size", "buffer_size",
@@ -150,7 +152,9 @@ def _check_type(name, value, typ):
           "float": lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool),
           "str": lambda v: isinstance(v, str), "bool": lambda v: isinstance(v, (bool, np.bool_)),
           "Optional[str]": lambda v: v is None or isinstance(v, (str, os.PathLike)),
-          "Optional[bool]": lambda v: v is None or isinstance(v, (bool, np.bool_))}[typ]
+          "Optional[bool]": lambda v: v is None or isinstance(v, (bool, np.bool_)),
+          "Optional[float]": lambda v: v is None or (isinstance(v, (int, float, np.integer, np.floating))
+                                                     and not isinstance(v, bool))}[typ]
     if not ok(value):
         raise TypeError(f"config[{name!r}] must be {typ}, got {value!r} ({type(value).__name__}).")
 
@@ -273,7 +277,7 @@ def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, dev
         n_diffusion_steps=self.n_diffusion_steps, noise_schedule=self.noise_schedule, beta_start=self.beta_start,
         beta_end=self.beta_end, n_inference_steps=self.n_inference_steps, sampler=self.sampler, eta=self.eta,
         prediction_type=self.prediction_type, clip_sample=self.clip_sample, timestep_spacing=self.timestep_spacing,
-        sample_temperature=self.sample_temperature, time_table=self.time_table, fast_plan=self.fast_plan, **common)
+        logsnr_min=self.logsnr_min, sample_temperature=self.sample_temperature, time_table=self.time_table, fast_plan=self.fast_plan, **common)
     if self.vision_weights is not None:
         for cam in pol.model.encoder.cameras.values(): load_vision_weights(cam, self.vision_weights)
     return pol.compile_plan() if self.compile_sampling else pol

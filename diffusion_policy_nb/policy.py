@@ -314,6 +314,7 @@ class DiffusionPolicy(ChunkPolicy):
                  n_inference_steps: int = 10,      # denoising steps when acting (<= T)
                  sampler: str = "ddim",            # "ddim", "ddpm" (strided, correct), "dpmsolver++", "dpmsolver++3m"
                  timestep_spacing: str = "trailing",  # visited steps: uniform in t, or "logsnr" (01_schedule)
+                 logsnr_min: Optional[float] = None,  # "logsnr": the floor of λ after the first step (01_schedule)
                  eta: float = 0.0,                 # DDIM stochasticity (0 = deterministic)
                  prediction_type: str = "epsilon", # "epsilon", "sample" or "v_prediction"
                  clip_sample: bool = True,         # clip x̂0 to [-1, 1] (actions are normalised to [-1, 1])
@@ -326,7 +327,7 @@ class DiffusionPolicy(ChunkPolicy):
                  **kwargs):                        # ChunkPolicy arguments (horizons, network, device)
         sched_args = dict(n_diffusion_steps=n_diffusion_steps, noise_schedule=noise_schedule, beta_start=beta_start,
                           beta_end=beta_end, prediction_type=prediction_type, clip_sample=clip_sample,
-                          timestep_spacing=timestep_spacing)
+                          timestep_spacing=timestep_spacing, logsnr_min=logsnr_min)
         self.scheduler = NoiseScheduler(**sched_args, device=get_device(kwargs.get("device", "cpu")))
         # validates n_inference_steps <= T, sampler, eta
         self.scheduler.set_timesteps(n_inference_steps, sampler, eta)

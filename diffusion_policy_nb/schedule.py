@@ -90,6 +90,8 @@ class NoiseScheduler:
                  # strided steps: "trailing" starts at T-1 (pure noise); "leading" as diffusers' default; "logsnr"
                  # uniform in λ = log(α/σ) from T-1 to 0
                  timestep_spacing: str = "trailing",
+                 # "logsnr": after the first step (T-1), uniform in λ from logsnr_min (None: from λ(T-1))
+                 logsnr_min: Optional[float] = None,
                  max_terminal_abar: float = 1e-2,    # refuse schedules that do not end near pure noise
                  device: str | torch.device = "cpu"):
         check_positive("n_diffusion_steps", n_diffusion_steps, integer=True)
@@ -98,6 +100,9 @@ class NoiseScheduler:
         check_choice("variance_type", variance_type, VARIANCE_TYPES)
         check_choice("timestep_spacing", timestep_spacing, TIMESTEP_SPACINGS)
         check_positive("clip_sample_range", clip_sample_range)
+        if logsnr_min is not None and (timestep_spacing != "logsnr" or not np.isfinite(logsnr_min)):
+            raise ValueError(f"logsnr_min={logsnr_min} needs timestep_spacing='logsnr' (got {timestep_spacing!r}) "
+                             "and a finite value; leave it None otherwise.")
         T = int(n_diffusion_steps)
         if noise_schedule == "linear":
             check_positive("beta_start", beta_start)
@@ -119,9 +124,14 @@ class NoiseScheduler:
                 f"beta_end={beta_end} ends at alpha_bar_T={abar[-1]:.3g} > max_terminal_abar={max_terminal_abar}: "
                 f"x_T is far from N(0, I), so sampling from pure noise would start from the wrong distribution. "
                 f"Raise beta_end, use more steps, keep rescale_betas=True, or use noise_schedule='cosine'.")
+        lam0 = 0.5 * np.log(abar[0] / (1 - abar[0]))                       # λ at t = 0, the least noise
+        if logsnr_min is not None and logsnr_min >= lam0:
+            raise ValueError(f"logsnr_min={logsnr_min} must be below λ(0) = {lam0:.3g}, the least noisy step of this "
+                             "schedule.")
         self.T, self.noise_schedule, self.prediction_type = T, noise_schedule, prediction_type
         self.clip_sample, self.clip_sample_range = bool(clip_sample), float(clip_sample_range)
         self.variance_type, self.timestep_spacing = variance_type, timestep_spacing
+        self.logsnr_min = None if logsnr_min is None else float(logsnr_min)
         self.betas64, self.alphas_cumprod64 = betas, abar                  # float64 copies for derivations and tests
         self.device = get_device(device)
         self._build_tables()
@@ -163,12 +173,17 @@ def training_target(self: NoiseScheduler, x0: torch.Tensor, noise: torch.Tensor,
     return _bcast(self.sqrt_abar[t], x0) * noise - _bcast(self.sqrt_one_minus_abar[t], x0) * x0
 
 # %% ../nbs/01_schedule.ipynb #1f93ef45
-def logsnr_timesteps(abar: np.ndarray, n: int) -> np.ndarray:
+def logsnr_timesteps(abar: np.ndarray, n: int, lam_min: Optional[float] = None) -> np.ndarray:
     """n distinct timesteps, decreasing from T-1 to 0, each the one whose λ = log(α/σ) is nearest to n values uniform in
-    λ (DPM-Solver's "logSNR" spacing), moved where needed so that all n stay distinct."""
+    λ (DPM-Solver's "logSNR" spacing), moved where needed so that all n stay distinct. With `lam_min` above λ(T-1),
+    the first step stays at T-1 (pure noise) and the other n-1 are uniform in λ from `lam_min` to λ(0)."""
     lam = 0.5 * (np.log(abar) - np.log1p(-abar))                         # decreasing in t
+    targets = np.linspace(lam[-1], lam[0], n)
+    if lam_min is not None and n > 1 and lam_min > lam[-1]:
+        if lam_min >= lam[0]: raise ValueError(f"logsnr_min={lam_min} must be below λ(0) = {lam[0]:.3g}.")
+        targets = np.r_[lam[-1], np.linspace(lam_min, lam[0], n - 1)]
     T, ts, prev = len(abar), [], len(abar)
-    for k, target in enumerate(np.linspace(lam[-1], lam[0], n)):
+    for k, target in enumerate(targets):
         t = int(np.argmin(np.abs(lam - target)))
         ts.append(prev := max(min(t, prev - 1), n - 1 - k))              # below the last one, room for the rest
     return np.array(ts, dtype=np.int64)
@@ -186,7 +201,7 @@ def set_timesteps(self: NoiseScheduler, n_inference_steps: Optional[int] = None,
     check_positive("eta", eta, allow_zero=True)
     if self.timestep_spacing == "trailing":
         ts = np.round(np.arange(self.T, 0, -self.T / n)).astype(np.int64) - 1
-    elif self.timestep_spacing == "logsnr": ts = logsnr_timesteps(self.alphas_cumprod64, n)
+    elif self.timestep_spacing == "logsnr": ts = logsnr_timesteps(self.alphas_cumprod64, n, self.logsnr_min)
     else:
         ts = (np.arange(n)[::-1] * (self.T // n)).astype(np.int64)
     abar = self.alphas_cumprod64
