@@ -84,16 +84,18 @@ def onnx_session(path, threads: int = 1):
     so.intra_op_num_threads = so.inter_op_num_threads = threads
     return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
-def check_onnx(policy: ChunkPolicy, path, n: int = 8, seed: int = 1) -> float:
-    "The largest |ONNX Runtime - PyTorch| over the actions of `n` random inputs (the export's batch size each)."
+def check_onnx(policy: ChunkPolicy, path, n: int = 8, seed: int = 1, normalised: bool = False) -> float:
+    """The largest |ONNX Runtime - PyTorch| over the actions of `n` random inputs (the export's batch size each), in
+    env units, or with `normalised` in the policy's normalised action units (the [-1, 1] the network samples in)."""
     sess = onnx_session(path)
+    to = policy.action_normalizer.normalize if normalised else (lambda a: a)
     B = sess.get_inputs()[0].shape[0]
     graph, worst = PlanGraph(policy).eval(), 0.0
     for i in range(n):
         args = _example(policy, B, seed + i)
-        with torch.no_grad(): ref = graph(*args).cpu().numpy()
-        out = sess.run(None, {k.name: a.cpu().numpy() for k, a in zip(sess.get_inputs(), args)})[0]
-        worst = max(worst, float(np.abs(out - ref).max()))
+        with torch.no_grad(): ref = graph(*args).cpu()
+        out = torch.as_tensor(sess.run(None, {k.name: a.cpu().numpy() for k, a in zip(sess.get_inputs(), args)})[0])
+        worst = max(worst, float((to(out) - to(ref)).abs().max()))
     return worst
 
 # %% ../nbs/05l_export.ipynb #8b0a9bce
