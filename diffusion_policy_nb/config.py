@@ -277,7 +277,8 @@ def make_policy(self: Config, algo: str, obs_spec: ObsSpec, action_dim: int, dev
         n_diffusion_steps=self.n_diffusion_steps, noise_schedule=self.noise_schedule, beta_start=self.beta_start,
         beta_end=self.beta_end, n_inference_steps=self.n_inference_steps, sampler=self.sampler, eta=self.eta,
         prediction_type=self.prediction_type, clip_sample=self.clip_sample, timestep_spacing=self.timestep_spacing,
-        logsnr_min=self.logsnr_min, sample_temperature=self.sample_temperature, time_table=self.time_table, fast_plan=self.fast_plan, **common)
+        logsnr_min=self.logsnr_min, sample_temperature=self.sample_temperature, time_table=self.time_table,
+        fast_plan=self.fast_plan, **common)
     if self.vision_weights is not None:
         for cam in pol.model.encoder.cameras.values(): load_vision_weights(cam, self.vision_weights)
     return pol.compile_plan() if self.compile_sampling else pol
