@@ -574,7 +574,7 @@ PUSHT_PROTOCOL = Protocol(metric="score", val_seed=100_000, n_val=50, test_seed=
                           max_steps=PUSHT_MAX_STEPS)
 PUSHT_TASK = register_task(Task(
     "pusht", PUSHT_ID, dataset=PUSHT_DATASET, reader=pusht_adapter, protocol=PUSHT_PROTOCOL,
-    about="push the T onto its target from keypoints (16) + pusher (2); the shipped 200 demonstrations",
+    about="push the T onto its target from keypoints (16) + pusher (2); the shipped 500 demonstrations",
     references={"Diffusion Policy paper, state, CNN (best / mean of last 10 checkpoints; 3 training seeds x 50 "
                 "episodes from seed 100000)": "score 0.95 / 0.91",
                 "LeRobot diffusion_pusht (500 episodes, 200k updates)": "score 0.959, success 63.8%"}))
