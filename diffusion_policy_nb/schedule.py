@@ -17,7 +17,7 @@ from .core import check_choice, check_positive, get_device
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TERMINAL_SQRT_ABAR', 'SAMPLERS', 'PREDICTION_TYPES', 'VARIANCE_TYPES', 'TIMESTEP_SPACINGS',
-           'cosine_betas', 'linear_betas', 'rescale_terminal_snr', 'step_coefficients', 'NoiseScheduler',
+           'cosine_betas', 'linear_betas', 'rescale_terminal_snr', 'step_coefficients', 'log_snr', 'NoiseScheduler',
            'logsnr_timesteps', 'GaussianMixtureOracle', 'mode_report', 'dpm_solver_coefficients',
            'dpm_solver3_coefficients', 'demo']
 
@@ -72,6 +72,11 @@ PREDICTION_TYPES = ("epsilon", "sample", "v_prediction")
 VARIANCE_TYPES = ("fixed_small", "fixed_large")
 TIMESTEP_SPACINGS = ("trailing", "leading", "logsnr")   # logsnr: uniform in log-SNR λ, see "Fewer steps" below
 
+def log_snr(abar) -> np.ndarray:
+    "λ = log(α/σ) = ½ log(ᾱ / (1 - ᾱ)) of cumulative products ᾱ (float64; +inf where ᾱ = 1)."
+    abar = np.asarray(abar, np.float64)
+    with np.errstate(divide="ignore"): return 0.5 * (np.log(abar) - np.log1p(-abar))
+
 class NoiseScheduler:
     "DDPM/DDIM noise scheduler with precomputed float32 tables on `device`."
     def __init__(self,
@@ -124,7 +129,7 @@ class NoiseScheduler:
                 f"beta_end={beta_end} ends at alpha_bar_T={abar[-1]:.3g} > max_terminal_abar={max_terminal_abar}: "
                 f"x_T is far from N(0, I), so sampling from pure noise would start from the wrong distribution. "
                 f"Raise beta_end, use more steps, keep rescale_betas=True, or use noise_schedule='cosine'.")
-        lam0 = 0.5 * np.log(abar[0] / (1 - abar[0]))                       # λ at t = 0, the least noise
+        lam0 = log_snr(abar[0])                                             # λ at t = 0, the least noise
         if logsnr_min is not None and logsnr_min >= lam0:
             raise ValueError(f"logsnr_min={logsnr_min} must be below λ(0) = {lam0:.3g}, the least noisy step of this "
                              "schedule.")
@@ -177,7 +182,7 @@ def logsnr_timesteps(abar: np.ndarray, n: int, lam_min: Optional[float] = None) 
     """n distinct timesteps, decreasing from T-1 to 0, each the one whose λ = log(α/σ) is nearest to n values uniform in
     λ (DPM-Solver's "logSNR" spacing), moved where needed so that all n stay distinct. With `lam_min` above λ(T-1),
     the first step stays at T-1 (pure noise) and the other n-1 are uniform in λ from `lam_min` to λ(0)."""
-    lam = 0.5 * (np.log(abar) - np.log1p(-abar))                         # decreasing in t
+    lam = log_snr(abar)                                                  # decreasing in t
     targets = np.linspace(lam[-1], lam[0], n)
     if lam_min is not None and n > 1 and lam_min > lam[-1]:
         if lam_min >= lam[0]: raise ValueError(f"logsnr_min={lam_min} must be below λ(0) = {lam[0]:.3g}.")
@@ -349,8 +354,7 @@ def dpm_solver_coefficients(abar_t: np.ndarray, abar_s: np.ndarray) -> tuple:
     steps' ᾱ_t and the next ones' ᾱ_s (1 after the last). First and last steps are first order (C = 0)."""
     abar_t, abar_s = np.asarray(abar_t, np.float64), np.asarray(abar_s, np.float64)
     a_s, s_t, s_s = np.sqrt(abar_s), np.sqrt(1 - abar_t), np.sqrt(1 - abar_s)
-    lam_t = 0.5 * (np.log(abar_t) - np.log1p(-abar_t))                   # λ = log(α/σ)
-    with np.errstate(divide="ignore"): lam_s = 0.5 * (np.log(abar_s) - np.log(1 - abar_s))   # +inf at ᾱ_s = 1
+    lam_t, lam_s = log_snr(abar_t), log_snr(abar_s)                      # λ = log(α/σ); +inf at ᾱ_s = 1
     h = lam_s - lam_t
     phi = a_s * -np.expm1(-h)                                            # α_s (1 - e^{-h}): 1 on the last step
     A, B, C = phi.copy(), s_s / s_t, np.zeros_like(phi)
@@ -368,10 +372,10 @@ def dpm_solver3_coefficients(abar_t: np.ndarray, abar_s: np.ndarray) -> tuple:
     abar_t, abar_s = np.asarray(abar_t, np.float64), np.asarray(abar_s, np.float64)
     A, B, C = dpm_solver_coefficients(abar_t, abar_s)                    # orders 1 and 2 where 3 does not apply
     D, n = np.zeros_like(A), len(A)
-    lam_t = 0.5 * (np.log(abar_t) - np.log1p(-abar_t))
+    lam_t = log_snr(abar_t)
     for i in range(2, n):
         if abar_s[i] >= 1 or (i == n - 2 and n < 15): continue          # the last step(s): lower order
-        with np.errstate(divide="ignore"): h = 0.5 * (np.log(abar_s[i]) - np.log1p(-abar_s[i])) - lam_t[i]
+        h = log_snr(abar_s[i]) - lam_t[i]
         r0, r1 = (lam_t[i] - lam_t[i - 1]) / h, (lam_t[i - 1] - lam_t[i - 2]) / h
         a_s, e = np.sqrt(abar_s[i]), np.expm1(-h)                        # α_s, e^{-h} - 1
         phi, a2, a3 = -a_s * e, a_s * (e / h + 1), -a_s * ((e + h) / h ** 2 - 0.5)
