@@ -60,8 +60,8 @@ def cell_settings(task: Task, preset: Optional[str] = None, n_updates: Optional[
     budget (the preset's unless given), evaluations during training (default: 20 over the run, so the last 10 span its
     second half, each on `eval_episodes` test seeds, default all of them), test episodes, config overrides."""
     check_choice("algo", algo, ALGOS)
-    p = task.preset(preset)
-    name = preset or next(iter(task.presets))
+    name = task.preset_name(preset)
+    p = task.presets[name]
     if n_updates is not None and total_timesteps is not None:
         raise ValueError(f"give n_updates={n_updates} or total_timesteps={total_timesteps}, not both.")
     budget = (dict(n_updates=check_positive("n_updates", n_updates, integer=True)) if n_updates is not None else
@@ -193,14 +193,13 @@ def run_benchmark(tasks: Sequence[str], seeds: Sequence[int], out, preset: Optio
                   config: Optional[dict] = None, progress: Optional[bool] = False, algo: str = "diffusion",
                   eval_episodes: Optional[int] = None) -> dict:
     """Run (or continue) the benchmark of `tasks` (names, or groups of tasks) × training `seeds` with the method `algo`
-    into the folder `out`; returns the results."""
+    into the folder `out`; returns the results. `preset`: each task's default when None, else a preset's name, or a
+    variant word that every task has as `<task>/<word>` (e.g. Meta-World's `50-demos`)."""
     tasks = [get_task(t) for t in expand_tasks(tasks or [])]
     if not tasks: raise ValueError("run_benchmark needs at least one task (dpnb tasks lists them).")
     seeds = [check_positive("seed", s, integer=True, allow_zero=True) for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds={list(seeds)}: give one or more distinct training seeds.")
-    if preset is not None and len(tasks) > 1:
-        raise ValueError(f"preset={preset!r} names one task's preset; with several tasks each runs its default.")
     settings = {t.name: cell_settings(t, preset, n_updates, total_timesteps, eval_every, eval_last_k, test_episodes,
                                       config, algo, eval_episodes) for t in tasks}
     out = Path(out)

@@ -211,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "network regressing the action chunk)")
     b.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds (default 0 1 2)")
     b.add_argument("--out", default=None, help="results folder (default runs/bench-<tasks>)")
-    b.add_argument("--preset", default=None, help="the task's preset (one task only; default: the task's first)")
+    b.add_argument("--preset", default=None, help="a preset's name, or a variant word every task has as <task>/<word> "
+                   "(e.g. 50-demos for Meta-World); default: each task's first")
     b.add_argument("--n-updates", type=int, default=None, help="gradient updates per run (default: the preset's)")
     b.add_argument("--total-timesteps", type=int, default=None, help="expert env steps per run (default: the preset's)")
     b.add_argument("--eval-every", type=int, default=None,

@@ -21,10 +21,10 @@ from .task import Preset, Protocol, Task, register_group, register_task
 
 # %% auto #0
 __all__ = ['METAWORLD_GROUPS', 'METAWORLD_TASKS', 'METAWORLD_VERSION', 'METAWORLD_SUPPORTED', 'POOL_MAX', 'METAWORLD_DEMO_SEED',
-           'METAWORLD_PROTOCOL', 'METAWORLD_N_DEMOS', 'METAWORLD_PRESET', 'METAWORLD_UPDATES', 'METAWORLD_ANCHORS',
-           'METAWORLD_DP3_STATE', 'metaworld_group', 'check_metaworld_versions', 'metaworld_module', 'MetaWorldEnv',
-           'metaworld_env_id', 'MetaWorldExpert', 'metaworld_cache_dir', 'metaworld_demos', 'metaworld_data_meta',
-           'check_metaworld_data', 'metaworld_task']
+           'METAWORLD_PROTOCOL', 'METAWORLD_N_DEMOS', 'METAWORLD_MORE_DEMOS', 'METAWORLD_PRESET', 'METAWORLD_UPDATES',
+           'METAWORLD_ANCHORS', 'METAWORLD_DP3_STATE', 'metaworld_group', 'check_metaworld_versions',
+           'metaworld_module', 'MetaWorldEnv', 'metaworld_env_id', 'MetaWorldExpert', 'metaworld_cache_dir',
+           'metaworld_demos', 'metaworld_data_meta', 'check_metaworld_data', 'metaworld_task']
 
 # %% ../nbs/05k_metaworld_tasks.ipynb #8e2f1a83
 METAWORLD_GROUPS = {                # Seo et al. (2022), as the 3D Diffusion Policy paper groups its table
@@ -223,6 +223,7 @@ def check_metaworld_data(task: str, path):
 METAWORLD_PROTOCOL = Protocol(metric="success", val_seed=1_000_000, n_val=50, test_seed=2_000_000, n_test=50,
                               max_steps=500)
 METAWORLD_N_DEMOS = 10              # demonstrations per task (the 3D Diffusion Policy paper's)
+METAWORLD_MORE_DEMOS = 50           # the variant preset `metaworld/<task>/50-demos`: how the same recipe scales with data
 METAWORLD_PRESET = dict(
     obs_horizon=2,            # To
     action_horizon=8,         # Tp: chosen on validation configurations (15_metaworld) over Push-T's 16
@@ -256,7 +257,11 @@ def metaworld_task(task: str, n_demos: int = METAWORLD_N_DEMOS) -> Task:
                 protocol=METAWORLD_PROTOCOL, check_data=functools.partial(check_metaworld_data, task),
                 presets={f"metaworld/{task}": Preset(METAWORLD_PRESET, n_updates=METAWORLD_UPDATES, dataset=demos,
                                                      about=f"{n_demos} demonstrations; chosen on validation "
-                                                           "configurations (15_metaworld); about 2 min on 2 cores")},
+                                                           "configurations (15_metaworld); about 2 min on 2 cores"),
+                         f"metaworld/{task}/{METAWORLD_MORE_DEMOS}-demos": Preset(
+                             METAWORLD_PRESET, n_updates=METAWORLD_UPDATES,
+                             dataset=functools.partial(metaworld_demos, task, METAWORLD_MORE_DEMOS),
+                             about=f"the same recipe and budget with {METAWORLD_MORE_DEMOS} demonstrations")},
                 about=f"Meta-World {task} ({metaworld_group(task)}) from state (39), {n_demos} expert demonstrations",
                 references=refs)
 

@@ -149,10 +149,17 @@ class Task:
         d = self.dataset() if callable(self.dataset) else self.dataset
         return None if d is None else Path(d)
 
-    def preset(self, name: Optional[str] = None) -> Preset:
-        "The preset `name` (default: the task's first)."
+    def preset_name(self, name: Optional[str] = None) -> str:
+        """The full name of the preset `name`: the task's first when None, else `name` itself, else the task's variant
+        `<task>/<name>` (so one word, e.g. `50-demos`, picks the same variant of every task in a group)."""
         if not self.presets: raise ValueError(f"task {self.name!r} has no preset.")
-        return self.presets[next(iter(self.presets)) if name is None else check_choice("preset", name, self.presets)]
+        if name is None: return next(iter(self.presets))
+        if name not in self.presets and f"{self.name}/{name}" in self.presets: return f"{self.name}/{name}"
+        return check_choice(f"preset of task {self.name!r}", name, self.presets)
+
+    def preset(self, name: Optional[str] = None) -> Preset:
+        "The preset `name` (default: the task's first; see `preset_name`)."
+        return self.presets[self.preset_name(name)]
 
 # %% ../nbs/03d_task.ipynb #0d7d6809
 TASKS: dict = {}              # name -> Task: every registered task
