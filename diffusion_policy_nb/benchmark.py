@@ -221,9 +221,9 @@ def run_benchmark(tasks: Sequence[str], seeds: Sequence[int], out, preset: Optio
                aggregate={})
     out.mkdir(parents=True, exist_ok=True)
     for t in tasks:
-        res["seeds"][t.name] = sorted(set(res["seeds"].get(t.name, [])) | set(seeds))
-        for s in seeds:
-            res["cells"][f"{t.name}-seed{s}"] = bench_cell(t, s, out, settings[t.name], progress)
+        for s in seeds:                        # a seed joins its task's list once its cell is done: a run stopped
+            res["cells"][f"{t.name}-seed{s}"] = bench_cell(t, s, out, settings[t.name], progress)   # mid-way keeps
+            res["seeds"][t.name] = sorted(set(res["seeds"].get(t.name, [])) | {s})          # the task's aggregate
             _write_results(out, res)
     return res
 
