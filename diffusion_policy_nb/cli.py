@@ -40,6 +40,12 @@ def _bool(s: str) -> bool:
     if s.lower() in ("0", "false", "no", "off"): return False
     raise argparse.ArgumentTypeError(f"expected true/false, got {s!r}")
 
+def _batch(s: str):
+    "An exported graph's batch size: a positive integer, or 'dynamic' (None: a dynamic batch axis)."
+    if s == "dynamic": return None
+    try: return int(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"expected a batch size or 'dynamic', got {s!r}")
+
 def _json_dict(s: str) -> dict:
     try: d = json.loads(s)
     except json.JSONDecodeError as e: raise argparse.ArgumentTypeError(f"expected a JSON object, got {s!r}: {e}")
@@ -169,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write a run's policy as one ONNX graph (05l_export), checked against PyTorch")
     x.add_argument("run_dir", help="a run folder written by dpnb train or dpnb distill (or its checkpoint folder)")
     x.add_argument("--out", default=None, help="the .onnx file to write (default RUN_DIR/policy.onnx)")
-    x.add_argument("--batch-size", type=int, default=1, help="the graph's batch size, fixed (default 1)")
+    x.add_argument("--batch-size", type=_batch, default=1,
+                   help="the graph's batch size, fixed (default 1), or 'dynamic': one graph for any batch")
     x.add_argument("--latency", action="store_true",
                    help="also time batch-1 plans, ONNX Runtime against PyTorch (one thread each)")
     x.add_argument("--import", dest="imports", action="append", default=[], metavar="MODULE", help=IMPORT_HELP)
@@ -622,13 +629,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 # %% ../nbs/07_cli.ipynb #9bf2ab20
 def _export(args) -> dict:
-    if args.batch_size < 1: raise ValueError(f"--batch-size {args.batch_size}: must be >= 1.")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise ValueError(f"--batch-size {args.batch_size}: must be >= 1, or 'dynamic'.")
     tr = Trainer.load(args.run_dir, buffer=False)
     pol = tr.ema_policy()
     path = pol.export_onnx(Path(args.out) if args.out else Path(args.run_dir) / "policy.onnx", args.batch_size)
     out = dict(run_dir=str(args.run_dir), onnx=str(path), batch_size=args.batch_size, n_updates=tr.n_updates,
                max_abs_diff=check_onnx(pol, path))
-    if args.latency: out.update(plan_latency_ms(pol, path) if args.batch_size == 1 else {})
+    if args.latency: out.update(plan_latency_ms(pol, path) if args.batch_size in (1, None) else {})
     tr.close_loggers()
     return out
 

@@ -51,22 +51,28 @@ def _example(policy: ChunkPolicy, batch_size: int, seed: int = 0) -> tuple:
 
 # %% ../nbs/05l_export.ipynb #43797db0
 @patch
-def export_onnx(self: ChunkPolicy, path, batch_size: int = 1) -> Path:
+def export_onnx(self: ChunkPolicy, path, batch_size: Optional[int] = 1) -> Path:
     """Write this policy's plan to `path` as ONNX (inputs `obs` (B, To, Do) and, for a diffusion policy, `x_T`
-    (B, Tp, Da); output `action` (B, Ta, Da); B = `batch_size`, fixed), atomically. Flat observations only."""
+    (B, Tp, Da); output `action` (B, Ta, Da); B = `batch_size`, fixed, or with None a dynamic axis named "batch"),
+    atomically. Flat observations only."""
     onnx = _need("onnx"); _need("onnxscript")
     if self.obs_spec.is_dict:
         raise ValueError(f"export_onnx takes a policy with flat observations (obs_dim); this one has named fields "
                          f"{self.obs_spec.names}.")
-    if batch_size < 1: raise ValueError(f"batch_size={batch_size} must be >= 1.")
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size={batch_size!r} must be an integer >= 1, or None for a dynamic batch axis.")
     self._check_ready()
     graph, path = PlanGraph(self).eval(), Path(path)
-    args = _example(self, batch_size)
+    args = _example(self, 2 if batch_size is None else batch_size)      # traced at 2: a batch of 1 would specialise
     names = ["obs", "x_T"][: len(args)]
+    dyn = {}
+    if batch_size is None:                                              # the first axis of every input, one symbol
+        B = torch.export.Dim("batch", min=1)
+        dyn = dict(dynamic_shapes={n: {0: B} for n in names})
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")                         # the exporter's notes on its own internals
         program = torch.onnx.export(graph, args, input_names=names, output_names=["action"], dynamo=True,
-                                    verbose=False)
+                                    verbose=False, **dyn)
     model = program.model_proto
     meta = dict(obs_horizon=self.obs_horizon, action_horizon=self.action_horizon, n_action_steps=self.n_action_steps,
                 obs_dim=self.obs_dim, action_dim=self.action_dim, batch_size=batch_size, algo=self.algo,
@@ -85,14 +91,15 @@ def onnx_session(path, threads: int = 1):
     return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 def check_onnx(policy: ChunkPolicy, path, n: int = 8, seed: int = 1, normalised: bool = False) -> float:
-    """The largest |ONNX Runtime - PyTorch| over the actions of `n` random inputs (the export's batch size each), in
+    """The largest |ONNX Runtime - PyTorch| over the actions of `n` random inputs (the export's batch size each, or
+    batches of 1 to 5 for a dynamic batch axis), in
     env units, or with `normalised` in the policy's normalised action units (the [-1, 1] the network samples in)."""
     sess = onnx_session(path)
     to = policy.action_normalizer.normalize if normalised else (lambda a: a)
-    B = sess.get_inputs()[0].shape[0]
+    B = sess.get_inputs()[0].shape[0]                        # an int, or the name of a dynamic axis
     graph, worst = PlanGraph(policy).eval(), 0.0
     for i in range(n):
-        args = _example(policy, B, seed + i)
+        args = _example(policy, B if isinstance(B, int) else 1 + i % 5, seed + i)       # dynamic: batches 1 to 5
         with torch.no_grad(): ref = graph(*args).cpu()
         out = torch.as_tensor(sess.run(None, {k.name: a.cpu().numpy() for k, a in zip(sess.get_inputs(), args)})[0])
         worst = max(worst, float((to(out) - to(ref)).abs().max()))
@@ -102,7 +109,8 @@ def check_onnx(policy: ChunkPolicy, path, n: int = 8, seed: int = 1, normalised:
 def plan_latency_ms(policy: ChunkPolicy, path, n: int = 200, threads: int = 1) -> dict:
     "Median batch-1 milliseconds per plan: ONNX Runtime on `path` and PyTorch on `policy`, `threads` threads each."
     sess, graph = onnx_session(path, threads), PlanGraph(policy).eval()
-    args = _example(policy, sess.get_inputs()[0].shape[0])
+    B = sess.get_inputs()[0].shape[0]
+    args = _example(policy, B if isinstance(B, int) else 1)
     feed = {k.name: a.cpu().numpy() for k, a in zip(sess.get_inputs(), args)}
     def median_ms(fn):
         for _ in range(10): fn()

@@ -371,7 +371,7 @@ class DiffusionPolicy(ChunkPolicy):
               x_T: Optional[torch.Tensor] = None) -> torch.Tensor:
         "A normalised plan (B, Tp, Da) from x_T (given, or drawn from N(0, τ² I)) for normalised `obs_n`."
         model = self.model if model is None else model
-        B, dev = len(next(iter(obs_n.values()))), self.device
+        B, dev = next(iter(obs_n.values())).shape[0], self.device         # a shape, not len(): traced symbolically
         shape = (B, self.action_horizon, self.action_dim)
         if x_T is not None or self.sample_temperature == 1.0: pass            # given, or the scheduler draws N(0, I)
         elif self.sample_temperature == 0.0: x_T = torch.zeros(shape, device=dev)
@@ -417,7 +417,7 @@ class BCPolicy(ChunkPolicy):
     "Behaviour cloning with MSE on action chunks: the same network as `DiffusionPolicy`, one forward pass per plan."
     algo = "bc"
     def _inputs(self, obs_n: dict):
-        B = len(next(iter(obs_n.values())))
+        B = next(iter(obs_n.values())).shape[0]                            # a shape: traced symbolically on export
         return (torch.zeros(B, self.action_horizon, self.action_dim, device=self.device),
                 torch.zeros(B, dtype=torch.long, device=self.device))
 
