@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--algo", default="diffusion", choices=ALGOS, help="the method (default diffusion; bc: the same "
                    "network regressing the action chunk)")
     b.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds (default 0 1 2)")
-    b.add_argument("--out", default=None, help="results folder (default runs/bench-<tasks>)")
+    b.add_argument("--out", default=None, help="results folder (default runs/bench-<tasks>[-<algo>][-<preset>])")
     b.add_argument("--preset", default=None, help="a preset's name, or a variant word every task has as <task>/<word> "
                    "(e.g. 50-demos for Meta-World); default: each task's first")
     b.add_argument("--n-updates", type=int, default=None, help="gradient updates per run (default: the preset's)")
@@ -549,7 +549,8 @@ def _tasks(args) -> None:
             for k, v in pr.config.items(): print(f"    --{_flag(k)} {v}")
 
 def _bench(args) -> dict:
-    out = args.out or "runs/bench-" + "+".join(args.tasks) + ("" if args.algo == "diffusion" else f"-{args.algo}")
+    out = args.out or ("runs/bench-" + "+".join(args.tasks) + ("" if args.algo == "diffusion" else f"-{args.algo}")
+                       + (f"-{args.preset}".replace("/", "-") if args.preset else ""))   # a variant: its own folder
     res = run_benchmark(args.tasks, args.seeds, out, args.preset, args.n_updates, args.total_timesteps, args.eval_every,
                         args.eval_last_k, args.test_episodes, args.config, progress=False if args.quiet else None,
                         algo=args.algo, eval_episodes=args.eval_episodes)

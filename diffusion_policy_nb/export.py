@@ -59,8 +59,10 @@ def export_onnx(self: ChunkPolicy, path, batch_size: Optional[int] = 1) -> Path:
     if self.obs_spec.is_dict:
         raise ValueError(f"export_onnx takes a policy with flat observations (obs_dim); this one has named fields "
                          f"{self.obs_spec.names}.")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size={batch_size!r} must be an integer >= 1, or None for a dynamic batch axis.")
+    if batch_size is not None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size={batch_size!r} must be an integer >= 1, or None for a dynamic batch axis.")
+        batch_size = int(batch_size)
     self._check_ready()
     graph, path = PlanGraph(self).eval(), Path(path)
     args = _example(self, 2 if batch_size is None else batch_size)      # traced at 2: a batch of 1 would specialise

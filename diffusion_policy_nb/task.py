@@ -155,7 +155,8 @@ class Task:
         if not self.presets: raise ValueError(f"task {self.name!r} has no preset.")
         if name is None: return next(iter(self.presets))
         if name not in self.presets and f"{self.name}/{name}" in self.presets: return f"{self.name}/{name}"
-        return check_choice(f"preset of task {self.name!r}", name, self.presets)
+        words = [p[len(self.name) + 1:] for p in self.presets if p.startswith(f"{self.name}/")]   # variants' words
+        return check_choice(f"preset of task {self.name!r}", name, [*self.presets, *words])
 
     def preset(self, name: Optional[str] = None) -> Preset:
         "The preset `name` (default: the task's first; see `preset_name`)."
