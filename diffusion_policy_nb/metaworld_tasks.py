@@ -223,7 +223,7 @@ def check_metaworld_data(task: str, path):
 METAWORLD_PROTOCOL = Protocol(metric="success", val_seed=1_000_000, n_val=50, test_seed=2_000_000, n_test=50,
                               max_steps=500)
 METAWORLD_N_DEMOS = 10              # demonstrations per task (the 3D Diffusion Policy paper's)
-METAWORLD_MORE_DEMOS = 50           # the variant preset `metaworld/<task>/50-demos`: how the same recipe scales with data
+METAWORLD_MORE_DEMOS = 50           # the variant preset `metaworld/<task>/50-demos`: the recipe with more data
 METAWORLD_PRESET = dict(
     obs_horizon=2,            # To
     action_horizon=8,         # Tp: chosen on validation configurations (15_metaworld) over Push-T's 16
